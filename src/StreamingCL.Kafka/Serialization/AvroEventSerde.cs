@@ -92,14 +92,18 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
         {
             var reader = _readers.GetOrAdd(writerSchema, static writer => new GenericDatumReader<GenericRecord>(writer, T.Schema));
             using var stream = new MemoryStream(body, writable: false);
-            record = reader.Read(null!, new BinaryDecoder(stream));
-            if (stream.Position != stream.Length)
+            var decoder = new BoundedBinaryDecoder(stream);
+            record = reader.Read(null!, decoder);
+            if (decoder.Remaining != 0)
             {
-                throw new AvroException($"{stream.Length - stream.Position} bytes left after the record.");
+                throw new AvroException($"{decoder.Remaining} bytes left after the record.");
             }
         }
-        catch (Exception e) when (e is AvroException or IOException or InvalidCastException or ArgumentException or OverflowException or FormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Decoding untrusted bytes: whatever Avro throws (it raises AvroException, but also
+            // IndexOutOfRangeException for a bad union index, EndOfStreamException, ...) means the
+            // bytes are not a record of this schema.
             throw new EventDecodeException(DeadLetterKind.SchemaMismatch, $"Avro body is not a valid {typeof(T).Name}: {e.Message}", e);
         }
 
