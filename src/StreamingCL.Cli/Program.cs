@@ -1,1 +1,3 @@
-return 0;
+using StreamingCL.Cli;
+
+return await Cli.RunAsync(args);
