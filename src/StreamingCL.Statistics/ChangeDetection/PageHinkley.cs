@@ -34,14 +34,14 @@ public sealed class PageHinkley : IChangeDetector
 
     /// <summary>Creates a Page-Hinkley detector; parameters and defaults are River's.</summary>
     /// <param name="minInstances">Values seen before a change can be reported.</param>
-    /// <param name="delta">Tolerated magnitude of change.</param>
+    /// <param name="delta">Tolerated magnitude of change, non-negative (a negative one would alarm on a constant stream).</param>
     /// <param name="threshold">Detection threshold (lambda).</param>
     /// <param name="alpha">Forgetting factor of the cumulative sums, in (0, 1].</param>
     /// <param name="mode">Which direction of change to report.</param>
     public PageHinkley(int minInstances = 30, double delta = 0.005, double threshold = 50.0, double alpha = 1 - 0.0001, PageHinkleyMode mode = PageHinkleyMode.Both)
     {
         ParameterGuard.AtLeast(minInstances, 0, nameof(minInstances));
-        ParameterGuard.Finite(delta, nameof(delta));
+        ParameterGuard.NonNegative(delta, nameof(delta));
         ParameterGuard.Positive(threshold, nameof(threshold));
         ParameterGuard.InUnitInterval(alpha, nameof(alpha), includeZero: false);
         if (!Enum.IsDefined(mode))

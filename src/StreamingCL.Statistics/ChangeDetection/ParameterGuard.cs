@@ -32,11 +32,11 @@ internal static class ParameterGuard
         }
     }
 
-    public static void Finite(double value, string name)
+    public static void NonNegative(double value, string name)
     {
-        if (!double.IsFinite(value))
+        if (!(value >= 0.0 && double.IsFinite(value)))
         {
-            throw OutOfRange(value, name, "must be finite");
+            throw OutOfRange(value, name, "must be non-negative and finite");
         }
     }
 
