@@ -70,7 +70,12 @@ public sealed class HddmW : IChangeDetector
         DriftDetected = IsSignificantlyHigher(_afterIncrease, _beforeIncrease, _logInverseDriftConfidence);
         WarningDetected = !DriftDetected && IsSignificantlyHigher(_afterIncrease, _beforeIncrease, _logInverseWarningConfidence);
 
-        // River updates the decrease statistics even for a one-sided test; they only matter when two-sided.
+        // River also tracks decreases for a one-sided test, but never reads them then.
+        if (!_twoSidedTest)
+        {
+            return;
+        }
+
         if (_total.Mean - bound > _decreaseCutPoint)
         {
             _decreaseCutPoint = _total.Mean - bound;
@@ -82,16 +87,13 @@ public sealed class HddmW : IChangeDetector
             _afterDecrease.Update(x);
         }
 
-        if (_twoSidedTest)
+        if (IsSignificantlyHigher(_beforeDecrease, _afterDecrease, _logInverseDriftConfidence))
         {
-            if (IsSignificantlyHigher(_beforeDecrease, _afterDecrease, _logInverseDriftConfidence))
-            {
-                DriftDetected = true;
-            }
-            else if (IsSignificantlyHigher(_beforeDecrease, _afterDecrease, _logInverseWarningConfidence))
-            {
-                WarningDetected = true;
-            }
+            DriftDetected = true;
+        }
+        else if (IsSignificantlyHigher(_beforeDecrease, _afterDecrease, _logInverseWarningConfidence))
+        {
+            WarningDetected = true;
         }
     }
 
