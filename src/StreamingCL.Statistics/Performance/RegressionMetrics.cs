@@ -1,0 +1,65 @@
+namespace StreamingCL.Statistics.Performance;
+
+/// <summary>
+/// Regression metrics accumulated in fixed memory, for tumbling windows: mean absolute error and
+/// root mean squared error, as scikit-learn's <c>mean_absolute_error</c> and
+/// <c>root_mean_squared_error</c>. NaN without examples. Not thread-safe.
+/// </summary>
+public sealed class RegressionMetrics : IWindowMetrics<RegressionExample>
+{
+    private long _count;
+    private CompensatedSum _absoluteErrorSum;
+    private CompensatedSum _squaredErrorSum;
+
+    /// <summary>Number of examples added since creation or the last <see cref="Clear"/>.</summary>
+    public long Count => _count;
+
+    /// <summary>Mean of |target - prediction|.</summary>
+    public double MeanAbsoluteError => Mean(_absoluteErrorSum.Value);
+
+    /// <summary>Square root of the mean of (target - prediction)².</summary>
+    public double RootMeanSquaredError => Math.Sqrt(Mean(_squaredErrorSum.Value));
+
+    /// <summary>Adds one example.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The target or the prediction is not finite.</exception>
+    public void Add(double target, double prediction)
+    {
+        if (!double.IsFinite(target))
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, "Regression metrics need finite values.");
+        }
+
+        if (!double.IsFinite(prediction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(prediction), prediction, "Regression metrics need finite values.");
+        }
+
+        Accumulate(target, prediction, 1);
+    }
+
+    /// <summary>Forgets every example.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _absoluteErrorSum = default;
+        _squaredErrorSum = default;
+    }
+
+    void IWindowMetrics<RegressionExample>.Add(RegressionExample example) => Add(example.Target, example.Prediction);
+
+    void IWindowMetrics<RegressionExample>.Remove(RegressionExample example) => Accumulate(example.Target, example.Prediction, -1);
+
+    private void Accumulate(double target, double prediction, int weight)
+    {
+        var error = target - prediction;
+        _count += weight;
+        _absoluteErrorSum.Add(weight * Math.Abs(error));
+        _squaredErrorSum.Add(weight * error * error);
+    }
+
+    // A sum of non-negative terms can still end a hair below zero once removals have cancelled it.
+    private double Mean(double sum) => _count == 0 ? double.NaN : Math.Max(sum, 0.0) / _count;
+}
+
+/// <summary>A regression target and the model's prediction of it.</summary>
+internal readonly record struct RegressionExample(double Target, double Prediction);
