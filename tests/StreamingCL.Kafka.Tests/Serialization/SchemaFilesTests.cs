@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using StreamingCL.Tests.Shared;
 
 namespace StreamingCL.Kafka.Tests.Serialization;
 
 public sealed class SchemaFilesTests
 {
-    private static readonly string SchemasDirectory = Path.Combine(RepositoryRoot(), "schemas");
+    private static readonly string SchemasDirectory = Path.Combine(RepositoryPaths.Root, "schemas");
 
     public static TheoryData<string> SchemaFiles() => new(Directory.GetFiles(SchemasDirectory, "*.avsc").Select(Path.GetFileName)!);
 
@@ -59,15 +60,4 @@ public sealed class SchemaFilesTests
         JsonArray union => union.SelectMany(branch => Fields(branch!)),
         _ => [],
     };
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "StreamingCL.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("StreamingCL.sln not found above the test binaries.");
-    }
 }

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using StreamingCL.Tests.Shared;
+
+namespace StreamingCL.Cli.Tests;
+
+/// <summary>docker-compose.yml and k8s/ cannot be started here (no container engine); they are validated instead.</summary>
+public sealed class DeploymentFilesTests
+{
+    [Fact]
+    public void Docker_compose_accepts_the_compose_file()
+    {
+        var (exitCode, output) = Run("docker-compose", "-f", Path.Combine(RepositoryPaths.Root, "docker-compose.yml"), "config", "-q");
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    public static TheoryData<string> Manifests() => new(Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "k8s"), "*.yaml").Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Every_manifest_is_a_named_kubernetes_object(string file)
+    {
+        foreach (var manifest in ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", file)))
+        {
+            Assert.False(string.IsNullOrEmpty(manifest.GetProperty("apiVersion").GetString()));
+            Assert.False(string.IsNullOrEmpty(manifest.GetProperty("kind").GetString()));
+            Assert.False(string.IsNullOrEmpty(manifest.GetProperty("metadata").GetProperty("name").GetString()));
+        }
+    }
+
+    [Fact]
+    public void The_config_map_holds_only_keys_the_workers_know()
+    {
+        var configMap = ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", "configmap.yaml")).Single();
+        var data = configMap.GetProperty("data").EnumerateObject()
+            .ToDictionary(entry => entry.Name.Replace("__", ":", StringComparison.Ordinal), entry => (string?)entry.Value.GetString());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(data).Build();
+
+        var kafka = Settings.Kafka(configuration);
+
+        Assert.Equal("kafka-bootstrap.kafka.svc:9092", kafka.BootstrapServers);
+        Assert.Equal(3, kafka.ReplicationFactor);
+    }
+
+    private static List<JsonElement> ReadYaml(string path)
+    {
+        var (exitCode, output) = Run(
+            "/usr/bin/python3",
+            "-c",
+            "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))",
+            path);
+        Assert.True(exitCode == 0, output);
+        return JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+    }
+
+    private static (int ExitCode, string Output) Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+}

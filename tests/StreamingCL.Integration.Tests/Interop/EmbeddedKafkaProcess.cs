@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace StreamingCL.Integration.Tests.Interop;
+
+/// <summary>`streamingcl run --embedded` as a separate process, as a user starts it.</summary>
+public sealed class EmbeddedKafkaProcess : IAsyncLifetime
+{
+    private readonly string _readyFile = Path.Combine(Path.GetTempPath(), $"streamingcl-ready-{Guid.NewGuid():N}.json");
+    private Process? _process;
+
+    public string BootstrapServers { get; private set; } = "";
+
+    public string FirstLine { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", "--embedded", "--ready-file", _readyFile })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(_readyFile))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"run --embedded did not get ready: {await _process.StandardError.ReadToEndAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(_readyFile));
+        BootstrapServers = ready.RootElement.GetProperty("bootstrap_servers").GetString()!;
+        FirstLine = (await _process.StandardOutput.ReadLineAsync())!;
+    }
+
+    /// <summary>Sends SIGTERM and returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString()]);
+        await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        File.Delete(_readyFile);
+    }
+}

@@ -1,0 +1,13 @@
+namespace StreamingCL.Integration.Tests.Interop;
+
+public sealed class RunEmbeddedShutdownTests
+{
+    [Fact]
+    public async Task Run_embedded_stops_cleanly_on_sigterm()
+    {
+        await using var broker = new EmbeddedKafkaProcess();
+        await broker.InitializeAsync();
+
+        Assert.Equal(0, await broker.TerminateAsync());
+    }
+}
