@@ -24,6 +24,7 @@ internal static class Cli
         ConfigOption,
         TopicsCommand.Build(),
         RunCommand.Build(),
+        DriftCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -13,8 +13,8 @@ internal static class CliRunner
         return new Result(exitCode, output.ToString(), error.ToString());
     }
 
-    /// <summary>A configuration file for one test, deleted with the returned handle.</summary>
-    public static TemporaryFile Config(string json) => new(json);
+    /// <summary>A file (configuration, input) for one test, deleted with the returned handle.</summary>
+    public static TemporaryFile TempFile(string content) => new(content);
 
     public sealed class TemporaryFile : IDisposable
     {

@@ -20,7 +20,7 @@ public sealed class TopicsCommandTests
     [Fact]
     public async Task Topics_list_applies_overrides_from_the_config_file()
     {
-        using var config = CliRunner.Config("""{ "Topics": { "Predictions": { "Name": "prod.predictions", "Partitions": 16 } } }""");
+        using var config = CliRunner.TempFile("""{ "Topics": { "Predictions": { "Name": "prod.predictions", "Partitions": 16 } } }""");
 
         var result = await CliRunner.RunAsync("topics", "list", "--config", config.Path);
 
@@ -31,7 +31,7 @@ public sealed class TopicsCommandTests
     [Fact]
     public async Task A_bad_configuration_value_fails_at_start_naming_the_key()
     {
-        using var config = CliRunner.Config("""{ "Topics": { "Feedback": { "Partitions": 0 } } }""");
+        using var config = CliRunner.TempFile("""{ "Topics": { "Feedback": { "Partitions": 0 } } }""");
 
         var result = await CliRunner.RunAsync("topics", "list", "--config", config.Path);
 
@@ -42,7 +42,7 @@ public sealed class TopicsCommandTests
     [Fact]
     public async Task An_unknown_configuration_key_fails_naming_it()
     {
-        using var config = CliRunner.Config("""{ "Kafka": { "BootstrapServer": "typo:9092" } }""");
+        using var config = CliRunner.TempFile("""{ "Kafka": { "BootstrapServer": "typo:9092" } }""");
 
         var result = await CliRunner.RunAsync("topics", "list", "--config", config.Path);
 

@@ -40,16 +40,8 @@ public static class ChangeDetectorFactory
     /// </exception>
     public static IChangeDetector Create(string name, IReadOnlyDictionary<string, string>? parameters = null)
     {
-        ArgumentNullException.ThrowIfNull(name);
         parameters ??= new Dictionary<string, string>();
-
-        var index = Array.FindIndex(Detectors, detector => string.Equals(detector.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (index < 0)
-        {
-            throw new ArgumentException($"Unknown change detector '{name}'; known detectors: {string.Join(", ", DetectorNames)}.");
-        }
-
-        var (detectorName, constructor) = Detectors[index];
+        var (detectorName, constructor) = Find(name);
         var constructorParameters = constructor.GetParameters();
         var riverNames = Array.ConvertAll(constructorParameters, parameter => ToSnakeCase(parameter.Name!));
 
@@ -80,6 +72,29 @@ public static class ChangeDetectorFactory
             var text = parameters.TryGetValue(riverName, out var given) ? given : Convert.ToString(exception.ActualValue, CultureInfo.InvariantCulture);
             throw InvalidValue(detectorName, riverName, text, requirement, exception);
         }
+    }
+
+    /// <summary>
+    /// The parameters of the detector called <paramref name="name"/> with the values <see cref="Create"/>
+    /// would use: <paramref name="given"/> ones as given, the others at their defaults (River's).
+    /// </summary>
+    /// <exception cref="ArgumentException">The detector is unknown.</exception>
+    public static IReadOnlyDictionary<string, string> Parameters(string name, IReadOnlyDictionary<string, string>? given = null)
+    {
+        var (_, constructor) = Find(name);
+        return constructor.GetParameters().ToDictionary(
+            parameter => ToSnakeCase(parameter.Name!),
+            parameter => given?.GetValueOrDefault(ToSnakeCase(parameter.Name!))
+                ?? Convert.ToString(parameter.DefaultValue, CultureInfo.InvariantCulture)!.ToLowerInvariant());
+    }
+
+    private static (string Name, ConstructorInfo Constructor) Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var index = Array.FindIndex(Detectors, detector => string.Equals(detector.Name, name, StringComparison.OrdinalIgnoreCase));
+        return index >= 0
+            ? Detectors[index]
+            : throw new ArgumentException($"Unknown change detector '{name}'; known detectors: {string.Join(", ", DetectorNames)}.");
     }
 
     private static ConstructorInfo ConstructorOf<T>() where T : IChangeDetector => typeof(T).GetConstructors().Single();
