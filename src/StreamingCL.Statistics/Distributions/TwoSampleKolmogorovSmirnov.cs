@@ -39,9 +39,12 @@ internal static class TwoSampleKolmogorovSmirnov
         for (var k = n / h; k >= 0; k--)
         {
             var ratio = 1.0;
+
+            // Same operation order as scipy: near p = 1 rounding decides whether the result
+            // exceeds 1 and triggers the asymptotic fallback, so both must round alike.
             for (var j = 0; j < h; j++)
             {
-                ratio *= (double)(n - k * h - j) / (n + k * h + j + 1);
+                ratio = (double)(n - k * h - j) * ratio / (n + k * h + j + 1);
             }
 
             nested = ratio * (1.0 - nested);
