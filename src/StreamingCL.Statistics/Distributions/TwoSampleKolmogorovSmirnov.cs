@@ -20,12 +20,13 @@ internal static class TwoSampleKolmogorovSmirnov
     /// <summary>
     /// The asymptotic two-sided p-value as scipy computes it: the one-sample Kolmogorov
     /// distribution at the effective size round(m n / (m + n)), rounding half to even like numpy.
+    /// For m = n = 1 that size rounds to 0, where scipy returns NaN; it is kept at 1 here.
     /// </summary>
     internal static double AsymptoticSurvival(double d, int m, int n)
     {
         double large = Math.Max(m, n), small = Math.Min(m, n);
         var effective = Math.Round(large * small / (large + small), MidpointRounding.ToEven);
-        return Kolmogorov.Survival(d, (int)effective);
+        return Kolmogorov.Survival(d, Math.Max(1, (int)effective));
     }
 
     /// <summary>
