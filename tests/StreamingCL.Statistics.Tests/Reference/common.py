@@ -3,6 +3,9 @@ import json
 import math
 import os
 
+import mpmath as mp
+from scipy import stats
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Deterministic samples that C# rebuilds bit for bit (tests/.../Reference/Samples.cs): sums of
@@ -37,3 +40,22 @@ def write(name, data):
         json.dump(data, f, indent=1, allow_nan=False)
         f.write("\n")
     print("wrote", path)
+
+
+def t_quantile(p, dof):
+    """High-precision root of the t survival function: scipy's ppf is off by ~1e-9 for dof < 1."""
+    mp.mp.dps = 40
+    nu = mp.mpf(dof)
+    q = mp.mpf(min(p, 1 - p))
+
+    def sf(t):
+        t2 = t * t
+        x, y = nu / (nu + t2), t2 / (nu + t2)
+        if x < 0.5:
+            return mp.betainc(nu / 2, mp.mpf(0.5), 0, x, regularized=True) / 2
+        return (1 - mp.betainc(mp.mpf(0.5), nu / 2, 0, y, regularized=True)) / 2
+
+    start = mp.mpf(abs(stats.t.ppf(p, dof)))
+    root = mp.findroot(lambda lt: mp.log(sf(mp.exp(lt))) - mp.log(q), mp.log(start))
+    t = float(mp.exp(root))
+    return -t if p < 0.5 else t

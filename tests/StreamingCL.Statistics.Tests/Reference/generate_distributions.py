@@ -1,9 +1,8 @@
 """Reference values for StreamingCL.Statistics.Distributions, from scipy 1.10."""
-import mpmath as mp
 import numpy as np
 from scipy import special, stats
 
-from common import write
+from common import t_quantile, write
 
 cases = {}
 
@@ -17,25 +16,6 @@ dofs = [0.5, 1.0, 1.5, 2.0, 3.7, 10.0, 29.5, 100.0, 1000.0, 6461.3, 1e5, 1e7]
 ts = [-40.0, -5.0, -2.0, -0.3, 0.0, 0.7, 1.96, 3.0, 10.0, 100.0]
 cases["t_cdf"] = [{"t": t, "dof": d, "cdf": stats.t.cdf(t, d), "sf": stats.t.sf(t, d)} for d in dofs for t in ts]
 tps = [1e-12, 1e-6, 1e-3, 0.025, 0.3, 0.6, 0.975, 1 - 1e-6]
-
-
-def t_quantile(p, dof):
-    """High-precision root of the t survival function: scipy's ppf is off by ~1e-9 for dof < 1."""
-    mp.mp.dps = 40
-    nu = mp.mpf(dof)
-    q = mp.mpf(min(p, 1 - p))
-
-    def sf(t):
-        t2 = t * t
-        x, y = nu / (nu + t2), t2 / (nu + t2)
-        if x < 0.5:
-            return mp.betainc(nu / 2, mp.mpf(0.5), 0, x, regularized=True) / 2
-        return (1 - mp.betainc(mp.mpf(0.5), nu / 2, 0, y, regularized=True)) / 2
-
-    start = mp.mpf(abs(stats.t.ppf(p, dof)))
-    root = mp.findroot(lambda lt: mp.log(sf(mp.exp(lt))) - mp.log(q), mp.log(start))
-    t = float(mp.exp(root))
-    return -t if p < 0.5 else t
 
 
 cases["t_quantile"] = [{"p": p, "dof": d, "quantile": t_quantile(p, d)} for d in dofs for p in tps]
