@@ -19,13 +19,15 @@ public sealed record ThompsonSamplingOptions
     public ThompsonReward Reward { get; init; } = ThompsonReward.Bernoulli;
 
     /// <summary>
-    /// Monte Carlo draws of every arm's posterior per weight computation (default 64). The weights
-    /// are unbiased estimates of the Thompson probabilities with standard error at most
-    /// 0.5 / sqrt(draws) (0.06 for 64 draws): enough for weights recomputed as statistics stream
-    /// in, and cheap (~1-2 µs for 10 arms). Raise it (GrowthBook uses 10 000) when weights are
-    /// computed rarely and must be stable.
+    /// Monte Carlo draws of every arm's posterior per weight computation (default 16). Each draw
+    /// costs about one Beta variate per arm (~12 ns: two Marsaglia-Tsang gammas) or one normal
+    /// (~3 ns), so the default keeps 10 Bernoulli arms near 2 µs. The weights are unbiased
+    /// estimates of the Thompson probabilities with standard error at most 0.5 / sqrt(draws)
+    /// (0.125 here): fine when weights are recomputed as statistics stream in, since the noise
+    /// averages out across updates. When weights are computed rarely and must be stable, use
+    /// 1 000 to 10 000 draws (GrowthBook uses 10 000): ~0.1 to 1.2 ms for 10 arms.
     /// </summary>
-    public int Draws { get; init; } = 64;
+    public int Draws { get; init; } = 16;
 
     /// <summary>
     /// Top-two Thompson sampling (default true, as GrowthBook): an arm's probability is the share
@@ -95,10 +97,13 @@ public sealed class ThompsonSampling : IBanditPolicy
             return;
         }
 
-        // Two parameters per arm: the gamma (d, c) of α and of β, or the posterior mean and sd.
-        var parameters = arms.Length <= MaxStackArms ? stackalloc double[4 * arms.Length] : new double[4 * arms.Length];
+        // Per arm, the gamma parameters (d, c) of α and of β, or the posterior mean and sd.
+        var length = arms.Length;
+        var scratch = length <= MaxStackArms ? stackalloc double[5 * length] : new double[5 * length];
+        var samples = scratch[..length];
+        var parameters = scratch[length..];
         Prepare(arms, parameters);
-        CountWins(arms.Length, parameters, weights);
+        CountBest(parameters, samples, weights);
         BanditWeights.ApplyFloor(weights, _options.MinimumWeight);
     }
 
@@ -120,51 +125,69 @@ public sealed class ThompsonSampling : IBanditPolicy
         }
     }
 
-    // Counts, per arm, the draws in which it is best (and second best for top-two), then normalises.
-    private void CountWins(int armCount, ReadOnlySpan<double> parameters, Span<double> weights)
+    // Counts, per arm, the draws in which its sample is the largest (and the second largest for
+    // top-two), then turns the counts into shares.
+    private void CountBest(ReadOnlySpan<double> parameters, Span<double> samples, Span<double> weights)
     {
         weights.Clear();
+        var random = _random;
         var bernoulli = _options.Reward == ThompsonReward.Bernoulli;
-        for (var draw = 0; draw < _options.Draws; draw++)
+        var topTwo = _options.TopTwo;
+        var draws = _options.Draws;
+        for (var draw = 0; draw < draws; draw++)
         {
-            double best = double.NegativeInfinity, second = double.NegativeInfinity;
-            int bestArm = 0, secondArm = 0;
-            for (var i = 0; i < armCount; i++)
+            if (bernoulli)
             {
-                var p = parameters.Slice(4 * i, 4);
-                double sample;
-                if (bernoulli)
+                for (var i = 0; i < samples.Length; i++)
                 {
-                    var x = _random.NextGamma(p[0], p[1]);
-                    sample = x / (x + _random.NextGamma(p[2], p[3]));
+                    // Beta(α, β) = X / (X + Y) with X ~ Gamma(α), Y ~ Gamma(β).
+                    var x = random.NextGamma(parameters[4 * i], parameters[4 * i + 1]);
+                    samples[i] = x / (x + random.NextGamma(parameters[4 * i + 2], parameters[4 * i + 3]));
                 }
-                else
+            }
+            else
+            {
+                for (var i = 0; i < samples.Length; i++)
                 {
-                    sample = p[0] + p[1] * _random.NextNormal();
-                }
-
-                if (sample > best)
-                {
-                    (second, secondArm) = (best, bestArm);
-                    (best, bestArm) = (sample, i);
-                }
-                else if (sample > second)
-                {
-                    (second, secondArm) = (sample, i);
+                    samples[i] = parameters[4 * i] + parameters[4 * i + 1] * random.NextNormal();
                 }
             }
 
+            var (bestArm, secondArm) = TopTwo(samples);
             weights[bestArm] += 1;
-            if (_options.TopTwo)
+            if (topTwo)
             {
                 weights[secondArm] += 1;
             }
         }
 
-        var total = _options.Draws * (_options.TopTwo ? 2.0 : 1.0);
+        var total = draws * (topTwo ? 2.0 : 1.0);
         foreach (ref var w in weights)
         {
             w /= total;
         }
+    }
+
+    private static (int Best, int Second) TopTwo(ReadOnlySpan<double> samples)
+    {
+        double best = double.NegativeInfinity, second = double.NegativeInfinity;
+        int bestArm = 0, secondArm = 0;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var sample = samples[i];
+            if (sample > second)
+            {
+                if (sample > best)
+                {
+                    (second, secondArm, best, bestArm) = (best, bestArm, sample, i);
+                }
+                else
+                {
+                    (second, secondArm) = (sample, i);
+                }
+            }
+        }
+
+        return (bestArm, secondArm);
     }
 }
