@@ -10,7 +10,6 @@ public static class Kolmogorov
     // which algorithm is accurate where. scipy.stats.kstwo uses the same partition.
     private const int SmallSampleLimit = 140;
     private const int DurbinSampleLimit = 100_000;
-    private const double SmallSampleDurbinLimit = 0.754693;
     private const double SmallSampleSmirnovLimit = 4.0;
     private const double SmirnovLimit = 2.2;
     private const double NegligibleSurvivalLimit = 370.0;
@@ -101,12 +100,16 @@ public static class Kolmogorov
             return Math.Clamp(2 * Math.Pow(1.0 - d, n), 0.0, 1.0);
         }
 
-        var nd2 = t * d;
         // For d >= 1/2 the two one-sided events cannot both happen: the survival is twice Smirnov's.
-        if (d >= 0.5
-            || (n <= SmallSampleLimit && nd2 > SmallSampleSmirnovLimit)
-            || (n > SmallSampleLimit && nd2 >= SmirnovLimit))
+        if (d >= 0.5)
         {
+            return Math.Clamp(2 * Smirnov(n, d), 0.0, 1.0);
+        }
+
+        var nd2 = t * d;
+        if (n <= SmallSampleLimit ? nd2 > SmallSampleSmirnovLimit : nd2 >= SmirnovLimit)
+        {
+            // Twice the one-sided tail is the two-sided one up to a negligible intersection term.
             return n > SmallSampleLimit && nd2 >= NegligibleSurvivalLimit ? 0.0 : Math.Clamp(2 * Smirnov(n, d), 0.0, 1.0);
         }
 

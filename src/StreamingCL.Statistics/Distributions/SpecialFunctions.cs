@@ -1,8 +1,9 @@
 namespace StreamingCL.Statistics.Distributions;
 
 /// <summary>
-/// Elementary building blocks for the distributions: log-gamma, log-beta and the accurate
-/// <c>log1p</c>/<c>expm1</c> that .NET lacks (<c>double.LogP1</c> is <c>Log(1 + x)</c>).
+/// Elementary building blocks for the distributions: log-gamma, log-beta, the power terms of the
+/// incomplete gamma and beta functions, and the accurate <c>log1p</c> that .NET lacks
+/// (<c>double.LogP1</c> is <c>Log(1 + x)</c>).
 /// </summary>
 internal static class SpecialFunctions
 {
@@ -17,18 +18,6 @@ internal static class SpecialFunctions
     {
         var u = 1.0 + x;
         return u == 1.0 ? x : Math.Log(u) * x / (u - 1.0);
-    }
-
-    /// <summary>exp(x) - 1 accurate for small |x| (Kahan's trick).</summary>
-    internal static double ExpM1(double x)
-    {
-        if (Math.Abs(x) >= 0.5)
-        {
-            return Math.Exp(x) - 1.0;
-        }
-
-        var u = Math.Exp(x);
-        return u == 1.0 ? x : (u - 1.0) * x / Math.Log(u);
     }
 
     /// <summary>

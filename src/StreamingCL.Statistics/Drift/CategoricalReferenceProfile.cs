@@ -51,7 +51,7 @@ public sealed class CategoricalReferenceProfile
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var value in values)
         {
-            Count(counts, value);
+            Increment(counts, value);
         }
 
         return new CategoricalReferenceProfile(counts, NonEmptyTotal(counts, nameof(values)));
@@ -66,7 +66,7 @@ public sealed class CategoricalReferenceProfile
         return total > 0 ? total : throw new ArgumentException("The reference sample is empty.", parameter);
     }
 
-    internal static void Count(Dictionary<string, long> counts, string value)
+    internal static void Increment(Dictionary<string, long> counts, string value)
     {
         ArgumentNullException.ThrowIfNull(value, "category");
         System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, value, out _)++;

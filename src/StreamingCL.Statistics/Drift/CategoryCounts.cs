@@ -6,7 +6,7 @@ namespace StreamingCL.Statistics.Drift;
 /// <param name="Statistic">Σ (observed - expected)² / expected.</param>
 /// <param name="DegreesOfFreedom">Degrees of freedom.</param>
 /// <param name="PValue">P(χ² &gt;= statistic).</param>
-public sealed record ChiSquareTestResult(double Statistic, int DegreesOfFreedom, double PValue);
+public readonly record struct ChiSquareTestResult(double Statistic, int DegreesOfFreedom, double PValue);
 
 /// <summary>Every drift statistic for one categorical feature, with verdicts.</summary>
 /// <param name="PopulationStabilityIndex">PSI on the category shares.</param>
@@ -51,7 +51,7 @@ public sealed class CategoryCounts
     /// <summary>Counts one value (null is rejected).</summary>
     public void Add(string category)
     {
-        CategoricalReferenceProfile.Count(_counts, category);
+        CategoricalReferenceProfile.Increment(_counts, category);
         Count++;
     }
 

@@ -18,11 +18,11 @@ public enum KolmogorovSmirnovMethod
     Asymptotic = 2,
 }
 
-/// <summary>Result of a two-sample Kolmogorov-Smirnov test.</summary>
+/// <summary>Result of a two-sample Kolmogorov-Smirnov test (a struct: detectors run it per event).</summary>
 /// <param name="Statistic">D = sup |F_reference - F_current|.</param>
 /// <param name="PValue">Two-sided p-value.</param>
 /// <param name="Method">The method actually used (never <see cref="KolmogorovSmirnovMethod.Auto"/>).</param>
-public sealed record KolmogorovSmirnovResult(double Statistic, double PValue, KolmogorovSmirnovMethod Method);
+public readonly record struct KolmogorovSmirnovResult(double Statistic, double PValue, KolmogorovSmirnovMethod Method);
 
 /// <summary>The two-sample Kolmogorov-Smirnov test, two-sided, matching scipy.stats.ks_2samp.</summary>
 public static class KolmogorovSmirnov
@@ -52,9 +52,10 @@ public static class KolmogorovSmirnov
             method = Math.Max(m, n) <= MaxAutoExactSize ? KolmogorovSmirnovMethod.Exact : KolmogorovSmirnovMethod.Asymptotic;
         }
 
+        // scipy switches to the asymptotic p-value when lcm(m, n) would overflow a 32-bit integer.
         var g = TwoSampleKolmogorovSmirnov.GreatestCommonDivisor(m, n);
         if (method == KolmogorovSmirnovMethod.Exact
-            && m / g < int.MaxValue / (n / g)
+            && (double)(m / g) < (double)int.MaxValue / (n / g)
             && TwoSampleKolmogorovSmirnov.TryExactSurvival(m, n, numerator, out var exact))
         {
             return new KolmogorovSmirnovResult(statistic, exact, KolmogorovSmirnovMethod.Exact);

@@ -43,8 +43,6 @@ public sealed class ReferenceProfile
     /// <summary>Number of bins.</summary>
     public int BinCount => _shares.Length;
 
-    internal ReadOnlySpan<double> EdgeSpan => _edges;
-
     internal ReadOnlySpan<double> ShareSpan => _shares;
 
     /// <summary>Builds the profile of a reference sample (at least two finite values).</summary>

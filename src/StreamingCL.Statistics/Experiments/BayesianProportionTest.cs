@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StreamingCL.Statistics.Distributions;
 
 namespace StreamingCL.Statistics.Experiments;
@@ -82,11 +83,11 @@ public static class BayesianProportionTest
         return Math.Exp(logScale + Math.Log(sum));
     }
 
-    private static void RequireProportion(VariantStatistics statistics)
+    private static void RequireProportion(VariantStatistics statistics, [CallerArgumentExpression(nameof(statistics))] string? name = null)
     {
         if (!statistics.IsProportion)
         {
-            throw new ArgumentException("The Beta-Binomial comparison needs conversion statistics (VariantStatistics.FromConversions).", nameof(statistics));
+            throw new ArgumentException("The Beta-Binomial comparison needs conversion statistics (VariantStatistics.FromConversions).", name);
         }
     }
 }
