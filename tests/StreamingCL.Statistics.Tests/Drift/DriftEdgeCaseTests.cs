@@ -71,6 +71,17 @@ public sealed class DriftEdgeCaseTests
         Assert.Equal(DriftVerdict.Stable, report.Overall);
     }
 
+    [Fact]
+    public void Exact_kolmogorov_smirnov_falls_back_to_asymptotic_when_lcm_is_too_large()
+    {
+        // lcm(50000, 49999) = 2.5e9 exceeds 2^31 - 1, where scipy refuses the exact computation.
+        var reference = Enumerable.Range(0, 50_000).Select(i => i * 0.61803398875 % 1).ToArray();
+        var current = Enumerable.Range(0, 49_999).Select(i => i * 0.41421356237 % 1 + 0.01).ToArray();
+        var result = KolmogorovSmirnov.TwoSample(reference, current, KolmogorovSmirnovMethod.Exact);
+        Assert.Equal(KolmogorovSmirnovMethod.Asymptotic, result.Method);
+        Assert.InRange(result.PValue, 0.0, 1.0);
+    }
+
     [Theory]
     [InlineData(0.0999, DriftVerdict.Stable)]
     [InlineData(0.1, DriftVerdict.Warning)]
