@@ -38,7 +38,7 @@ public sealed record ThompsonSamplingOptions
     /// <summary>The minimum weight of every arm (default 0.01, as GrowthBook).</summary>
     public double MinimumWeight { get; init; } = BanditWeights.DefaultMinimumWeight;
 
-    /// <summary>Observations every arm needs before reweighting; until then the weights are uniform (default 100).</summary>
+    /// <summary>Observations every arm needs (at least 1) before reweighting; until then the weights are uniform (default 100).</summary>
     public long MinimumObservationsPerArm { get; init; } = 100;
 
     /// <summary>Seed of the generator; null seeds from the system's randomness.</summary>
@@ -71,7 +71,7 @@ public sealed class ThompsonSampling : IBanditPolicy
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Draws, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.MinimumObservationsPerArm, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinimumObservationsPerArm, 1, nameof(options));
         BanditWeights.ValidateMinimumWeight(_options.MinimumWeight);
         _random = new RandomSource(_options.Seed ?? (ulong)Random.Shared.NextInt64());
     }

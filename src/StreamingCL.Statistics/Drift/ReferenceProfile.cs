@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace StreamingCL.Statistics.Drift;
 
 /// <summary>
@@ -50,18 +48,8 @@ public sealed class ReferenceProfile
     {
         Guard.Sample(reference, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(binCount, 2);
-        var buffer = ArrayPool<double>.Shared.Rent(reference.Length);
-        try
-        {
-            var sorted = buffer.AsSpan(0, reference.Length);
-            reference.CopyTo(sorted);
-            sorted.Sort();
-            return FromSorted(sorted, binCount);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(buffer);
-        }
+        using var sorted = new SortedSample(reference);
+        return FromSorted(sorted.Values, binCount);
     }
 
     /// <summary>Restores a profile from stored inner edges and shares, validating them.</summary>
