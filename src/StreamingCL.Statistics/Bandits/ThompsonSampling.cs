@@ -20,8 +20,8 @@ public sealed record ThompsonSamplingOptions
 
     /// <summary>
     /// Monte Carlo draws of every arm's posterior per weight computation (default 16). Each draw
-    /// costs about one Beta variate per arm (~12 ns: two Marsaglia-Tsang gammas) or one normal
-    /// (~3 ns), so the default keeps 10 Bernoulli arms near 2 µs. The weights are unbiased
+    /// costs one Beta variate per arm (two Marsaglia-Tsang gammas, ~12 ns) or one normal (~3 ns):
+    /// the default aims at a budget of ~2 µs for 10 arms. The weights are unbiased
     /// estimates of the Thompson probabilities with standard error at most 0.5 / sqrt(draws)
     /// (0.125 here): fine when weights are recomputed as statistics stream in, since the noise
     /// averages out across updates. When weights are computed rarely and must be stable, use
