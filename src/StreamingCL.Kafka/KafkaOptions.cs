@@ -14,6 +14,12 @@ public sealed class KafkaOptions
     /// <summary>Schema registry URL; when set, events are written in Confluent wire format.</summary>
     public string? SchemaRegistryUrl { get; set; }
 
+    /// <summary>
+    /// Schema registry client properties passed through unchanged (basic.auth.user.info,
+    /// schema.registry.ssl.ca.location, ...), e.g. Kafka__SchemaRegistryProperties__basic.auth.credentials.source=USER_INFO.
+    /// </summary>
+    public Dictionary<string, string> SchemaRegistryProperties { get; set; } = [];
+
     /// <summary>Replication factor of created topics; -1 takes the broker's default.</summary>
     public short ReplicationFactor { get; set; } = -1;
 

@@ -74,7 +74,7 @@ public sealed class StreamizOnEmbeddedKafkaTests
     private static Topology WindowedCountTopology()
     {
         var builder = new StreamBuilder();
-        builder.Stream("predictions", new StringSerDes(), new AvroEventSerDes<Prediction>())
+        builder.Stream("predictions", new StringSerDes(), new StreamizAvroSerDes<Prediction>())
             .MapValues((prediction, _) => prediction.ModelName)
             .GroupBy((_, model, _) => model)
             .WindowedBy(TumblingWindowOptions.Of(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)))

@@ -19,7 +19,10 @@ internal static class AvroEnum<TEnum>
     private static readonly Dictionary<string, TEnum> Values =
         Symbols.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
 
-    public static GenericEnum ToAvro(EnumSchema schema, TEnum value) => new(schema, Symbols[value]);
+    public static GenericEnum ToAvro(EnumSchema schema, TEnum value) =>
+        Symbols.TryGetValue(value, out var symbol)
+            ? new GenericEnum(schema, symbol)
+            : throw new ArgumentException($"{value} is not a defined {typeof(TEnum).Name}.", nameof(value));
 
     public static TEnum FromAvro(GenericEnum value) =>
         Values.TryGetValue(value.Value, out var result)

@@ -14,45 +14,50 @@ namespace StreamingCL.Kafka.Serialization;
 
 /// <summary>
 /// Avro serializer and deserializer of one event type, for Confluent.Kafka producers and
-/// consumers (and wrapped for Streamiz).
+/// consumers (and, wrapped, for Streamiz). One instance is thread-safe and may be shared.
 /// <para>
 /// Writes Avro single-object encoding (C3 01, the 8-byte little-endian CRC-64-AVRO fingerprint of
 /// the writer schema, then the Avro binary body) unless a schema registry client is given, in which
 /// case it writes the Confluent wire format (00, the 4-byte big-endian schema id, the body) through
 /// Confluent's <see cref="AvroSerializer{T}"/>. Reads both, whatever it writes: the writer schema
-/// comes from the fingerprint (this event's current schema or an older one passed in) or from the
-/// registry, and is resolved to the current schema, so fields added with defaults read fine from
-/// old records.
+/// comes from the fingerprint (the current schema, or a published version in schemas/history/) or
+/// from the registry, and is resolved to the current schema, so records written before a field was
+/// added with a default stay readable.
 /// </para>
-/// Every failure to read raises <see cref="EventDecodeException"/>, for the dead-letter topic.
+/// <para>
+/// A null value (a tombstone on a compacted topic) is written and read as null. Bytes that are not
+/// an event raise <see cref="EventDecodeException"/>, for the dead-letter topic. A registry that
+/// cannot be reached raises its own exception: the record may be valid, so the caller retries.
+/// </para>
 /// </summary>
 /// <typeparam name="T">The event type.</typeparam>
 public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
-    where T : IAvroEvent<T>
+    where T : class, IAvroEvent<T>
 {
     private const byte ConfluentMagic = 0x00;
-    private static readonly byte[] SingleObjectMagic = [0xC3, 0x01];
     private const int SingleObjectHeaderLength = 10;
     private const int ConfluentHeaderLength = 5;
+    private const int SchemaNotFound = 40403;
+    private static readonly byte[] SingleObjectMagic = [0xC3, 0x01];
 
     private readonly ISchemaRegistryClient? _schemaRegistry;
     private readonly ISerializer<GenericRecord>? _registrySerializer;
     private readonly GenericDatumWriter<GenericRecord> _writer = new(T.Schema);
     private readonly byte[] _header = new byte[SingleObjectHeaderLength];
-    private readonly ConcurrentDictionary<long, Schema> _schemasByFingerprint = new();
-    private readonly ConcurrentDictionary<int, Schema> _schemasByRegistryId = new();
-    private readonly ConcurrentDictionary<Schema, GenericDatumReader<GenericRecord>> _readers = new();
+    private readonly Dictionary<long, Schema> _schemasByFingerprint = [];
+    private readonly ConcurrentDictionary<int, Schema?> _schemasByRegistryId = new();
+    private readonly ConcurrentDictionary<Schema, GenericDatumReader<GenericRecord>> _readers = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates the serde.</summary>
     /// <param name="schemaRegistry">When given, write the Confluent wire format and read registry ids.</param>
-    /// <param name="olderWriterSchemas">Earlier versions of this event's schema that single-object records may carry.</param>
-    public AvroEventSerde(ISchemaRegistryClient? schemaRegistry = null, IEnumerable<Schema>? olderWriterSchemas = null)
+    /// <param name="additionalWriterSchemas">Writer schemas to accept beyond the current and published ones.</param>
+    public AvroEventSerde(ISchemaRegistryClient? schemaRegistry = null, IEnumerable<Schema>? additionalWriterSchemas = null)
     {
         _schemaRegistry = schemaRegistry;
         _registrySerializer = schemaRegistry is null ? null : new AvroSerializer<GenericRecord>(schemaRegistry).AsSyncOverAsync();
         SingleObjectMagic.CopyTo(_header, 0);
         BinaryPrimitives.WriteInt64LittleEndian(_header.AsSpan(2), EventSchemas.Fingerprint(T.Schema));
-        foreach (var schema in (olderWriterSchemas ?? []).Prepend(T.Schema))
+        foreach (var schema in EventSchemas.History(T.Schema.Name).Concat(additionalWriterSchemas ?? []).Append(T.Schema))
         {
             _schemasByFingerprint[EventSchemas.Fingerprint(schema)] = schema;
         }
@@ -61,7 +66,11 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
     /// <inheritdoc/>
     public byte[] Serialize(T data, SerializationContext context)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        if (data is null)
+        {
+            return null!;
+        }
+
         var record = data.ToAvro();
         if (_registrySerializer is not null)
         {
@@ -70,7 +79,15 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
 
         using var stream = new MemoryStream();
         stream.Write(_header);
-        _writer.Write(record, new BinaryEncoder(stream));
+        try
+        {
+            _writer.Write(record, new BinaryEncoder(stream));
+        }
+        catch (AvroException e)
+        {
+            throw new ArgumentException($"{typeof(T).Name} cannot be encoded: {e.Message}", nameof(data), e);
+        }
+
         return stream.ToArray();
     }
 
@@ -83,31 +100,34 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
     {
         if (isNull)
         {
-            throw new EventDecodeException(DeadLetterKind.Malformed, $"Null value (tombstone) where a {typeof(T).Name} was expected.");
+            return null!;
         }
 
         var (writerSchema, body) = ReadHeader(data);
-        GenericRecord record;
         try
         {
             var reader = _readers.GetOrAdd(writerSchema, static writer => new GenericDatumReader<GenericRecord>(writer, T.Schema));
             using var stream = new MemoryStream(body, writable: false);
             var decoder = new BoundedBinaryDecoder(stream);
-            record = reader.Read(null!, decoder);
-            if (decoder.Remaining != 0)
-            {
-                throw new AvroException($"{decoder.Remaining} bytes left after the record.");
-            }
+            var record = reader.Read(null!, decoder);
+            return decoder.Remaining == 0
+                ? T.FromAvro(record)
+                : throw new AvroException($"{decoder.Remaining} bytes left after the record.");
+        }
+        catch (EventDecodeException)
+        {
+            throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Decoding untrusted bytes: whatever Avro throws (it raises AvroException, but also
-            // IndexOutOfRangeException for a bad union index, EndOfStreamException, ...) means the
-            // bytes are not a record of this schema.
-            throw new EventDecodeException(DeadLetterKind.SchemaMismatch, $"Avro body is not a valid {typeof(T).Name}: {e.Message}", e);
+            // IndexOutOfRangeException for a bad union index, EndOfStreamException, ...) or the
+            // event's own checks reject means the bytes are not a valid record of this schema.
+            throw new EventDecodeException(
+                e is AvroException or IOException or IndexOutOfRangeException ? DeadLetterKind.SchemaMismatch : DeadLetterKind.InvalidValue,
+                $"Not a valid {typeof(T).Name}: {e.Message}",
+                e);
         }
-
-        return T.FromAvro(record);
     }
 
     /// <summary>Deserializes a value of <paramref name="topic"/>.</summary>
@@ -139,11 +159,6 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
 
     private Schema RegistrySchema(int id)
     {
-        if (_schemasByRegistryId.TryGetValue(id, out var known))
-        {
-            return known;
-        }
-
         if (_schemaRegistry is null)
         {
             throw new EventDecodeException(
@@ -151,14 +166,25 @@ public sealed class AvroEventSerde<T> : ISerializer<T>, IDeserializer<T>
                 $"Confluent wire-format record (schema id {id}) but no schema registry is configured.");
         }
 
+        // Ids are immutable: an id the registry does not know is remembered as unknown, so that
+        // garbage starting with 00 does not cost a registry call per record.
+        return _schemasByRegistryId.GetOrAdd(id, FetchSchema)
+            ?? throw new EventDecodeException(DeadLetterKind.UnknownSchema, $"Schema id {id} is not in the registry.");
+    }
+
+    private Schema? FetchSchema(int id)
+    {
         try
         {
-            var registered = _schemaRegistry.GetSchemaAsync(id).GetAwaiter().GetResult();
-            return _schemasByRegistryId.GetOrAdd(id, Schema.Parse(registered.SchemaString));
+            return Schema.Parse(_schemaRegistry!.GetSchemaAsync(id).GetAwaiter().GetResult().SchemaString);
         }
-        catch (Exception e) when (e is SchemaRegistryException or HttpRequestException or AvroException)
+        catch (SchemaRegistryException e) when (e.ErrorCode == SchemaNotFound)
         {
-            throw new EventDecodeException(DeadLetterKind.UnknownSchema, $"Schema id {id} could not be fetched from the registry: {e.Message}", e);
+            return null;
+        }
+        catch (AvroException e)
+        {
+            throw new EventDecodeException(DeadLetterKind.UnknownSchema, $"Schema id {id} is not a valid Avro schema: {e.Message}", e);
         }
     }
 }

@@ -26,6 +26,11 @@ internal readonly struct AvroRecordWriter(RecordSchema schema)
 
     public AvroRecordWriter SetMap<TValue>(string field, IReadOnlyDictionary<string, TValue> map)
     {
+        if (map is null)
+        {
+            throw new ArgumentException($"{schema.Name}.{field} must not be null.", nameof(map));
+        }
+
         var values = new Dictionary<string, object?>(map.Count);
         foreach (var (key, value) in map)
         {

@@ -105,7 +105,7 @@ public sealed class AvroEventSerdeTests : IDisposable
         byte[] singleObject = [0xC3, 0x01, .. fingerprint, .. body];
         byte[] confluent = [0x00, .. BigEndian(_registry.Register(v1.ToString())), .. body];
 
-        var fromSingleObject = new AvroEventSerde<Prediction>(olderWriterSchemas: [v1]).Deserialize(singleObject, Topic);
+        var fromSingleObject = new AvroEventSerde<Prediction>(additionalWriterSchemas: [v1]).Deserialize(singleObject, Topic);
         var fromRegistry = new AvroEventSerde<Prediction>(_registryClient).Deserialize(confluent, Topic);
 
         foreach (var decoded in new[] { fromSingleObject, fromRegistry })
@@ -159,19 +159,104 @@ public sealed class AvroEventSerdeTests : IDisposable
     [Fact]
     public void Any_bytes_either_decode_or_raise_the_typed_error()
     {
-        var serde = new AvroEventSerde<Feedback>();
-        var valid = serde.Serialize(SampleEvents.Feedback, Topic);
-        var validBody = Gen.Int[0, valid.Length - 1].SelectMany(cut => Gen.Byte.Array[0, 12].Select(tail => valid[..cut].Concat(tail).ToArray()));
+        AssertOnlyTypedErrors(SampleEvents.Prediction);
+        AssertOnlyTypedErrors(SampleEvents.Feedback);
+        AssertOnlyTypedErrors(SampleEvents.LabeledExample);
+        AssertOnlyTypedErrors(SampleEvents.DriftMetric);
+        AssertOnlyTypedErrors(SampleEvents.PerformanceMetric);
+        AssertOnlyTypedErrors(SampleEvents.ExperimentMetric);
+        AssertOnlyTypedErrors(SampleEvents.TrafficAllocation);
+        AssertOnlyTypedErrors(SampleEvents.RetrainTrigger);
+        AssertOnlyTypedErrors(SampleEvents.ModelVersion);
+        AssertOnlyTypedErrors(SampleEvents.DeadLetter);
+    }
 
-        Gen.OneOf(Gen.Byte.Array[0, 64], validBody).Sample(bytes =>
+    [Fact]
+    public void A_value_the_event_cannot_hold_is_an_invalid_value_error()
+    {
+        var record = SampleEvents.LabeledExample.ToAvro();
+        record.Add("feedback_delay_ms", long.MaxValue); // beyond TimeSpan
+        byte[] bytes = [.. new AvroEventSerde<LabeledExample>().Serialize(SampleEvents.LabeledExample, Topic)[..10], .. Encode(record)];
+
+        var error = Assert.Throws<EventDecodeException>(() => new AvroEventSerde<LabeledExample>().Deserialize(bytes, Topic));
+
+        Assert.Equal(DeadLetterKind.InvalidValue, error.Kind);
+    }
+
+    [Fact]
+    public void Tombstones_are_written_and_read_as_null()
+    {
+        var serde = new AvroEventSerde<ModelVersion>();
+        var context = new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Value, Topic);
+
+        Assert.Null(serde.Serialize(null!, context));
+        Assert.Null(serde.Deserialize([], isNull: true, context));
+    }
+
+    [Fact]
+    public void Events_that_cannot_be_encoded_raise_an_argument_error_naming_the_problem()
+    {
+        var serde = new AvroEventSerde<Feedback>();
+
+        var undefinedEnum = Assert.Throws<ArgumentException>(() => serde.Serialize(SampleEvents.Feedback with { Kind = (FeedbackKind)42 }, Topic));
+        var nullList = Assert.Throws<ArgumentException>(() => serde.Serialize(SampleEvents.Feedback with { ClickedItems = null! }, Topic));
+        var nullMap = Assert.Throws<ArgumentException>(() => new AvroEventSerde<RetrainTrigger>().Serialize(SampleEvents.RetrainTrigger with { Evidence = null! }, Topic));
+
+        Assert.Contains("42 is not a defined FeedbackKind", undefinedEnum.Message);
+        Assert.Contains("Feedback cannot be encoded", nullList.Message);
+        Assert.Contains("RetrainTrigger.evidence must not be null", nullMap.Message);
+    }
+
+    [Fact]
+    public void An_id_the_registry_does_not_know_is_an_unknown_schema_and_is_asked_once()
+    {
+        var serde = new AvroEventSerde<Feedback>(_registryClient);
+        byte[] bytes = [0x00, 0x00, 0x00, 0x03, 0xE7, 0x02];
+
+        var first = Assert.Throws<EventDecodeException>(() => serde.Deserialize(bytes, Topic));
+        var requests = _registry.Requests;
+        var second = Assert.Throws<EventDecodeException>(() => serde.Deserialize(bytes, Topic));
+
+        Assert.Equal(DeadLetterKind.UnknownSchema, first.Kind);
+        Assert.Equal(DeadLetterKind.UnknownSchema, second.Kind);
+        Assert.Equal(requests, _registry.Requests);
+    }
+
+    [Fact]
+    public void An_unreachable_registry_is_not_mistaken_for_a_bad_record()
+    {
+        var confluent = new AvroEventSerde<Feedback>(_registryClient).Serialize(SampleEvents.Feedback, Topic);
+        using var unreachable = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = "http://127.0.0.1:9", RequestTimeoutMs = 2000, MaxRetries = 0 });
+
+        var error = Record.Exception(() => new AvroEventSerde<Feedback>(unreachable).Deserialize(confluent, Topic));
+
+        Assert.NotNull(error);
+        Assert.IsNotType<EventDecodeException>(error);
+    }
+
+    [Fact]
+    public void Serdes_built_from_options_with_a_registry_url_write_the_confluent_wire_format()
+    {
+        using var serdes = new EventSerdes(new KafkaOptions { SchemaRegistryUrl = _registry.Url });
+        using var plain = new EventSerdes(new KafkaOptions());
+
+        Assert.Equal(0x00, serdes.For<Feedback>().Serialize(SampleEvents.Feedback, Topic)[0]);
+        Assert.Equal(0xC3, plain.For<Feedback>().Serialize(SampleEvents.Feedback, Topic)[0]);
+        Assert.Same(serdes.For<Feedback>(), serdes.For<Feedback>());
+    }
+
+    [Fact]
+    public void One_serde_instance_is_safe_to_share_between_threads()
+    {
+        var serde = new AvroEventSerde<Prediction>();
+        var expected = serde.Serialize(SampleEvents.Prediction, Topic);
+
+        Parallel.For(0, 8, _ =>
         {
-            try
+            for (var i = 0; i < 5_000; i++)
             {
-                serde.Deserialize(bytes, Topic);
-            }
-            catch (EventDecodeException)
-            {
-                // The typed error is the only failure allowed.
+                var bytes = serde.Serialize(serde.Deserialize(expected, Topic), Topic);
+                Assert.Equal(expected, bytes);
             }
         });
     }
@@ -201,7 +286,7 @@ public sealed class AvroEventSerdeTests : IDisposable
     }
 
     private static void AssertRoundTrips<T>(T sample, ISchemaRegistryClient? registry)
-        where T : IAvroEvent<T>
+        where T : class, IAvroEvent<T>
     {
         var serde = new AvroEventSerde<T>(registry);
         var bytes = serde.Serialize(sample, Topic);
@@ -210,6 +295,27 @@ public sealed class AvroEventSerdeTests : IDisposable
         // Re-encoding the decoded event gives the same bytes: nothing was lost or altered.
         Assert.Equal(bytes, serde.Serialize(decoded, Topic));
         Assert.Equal(Encode(sample.ToAvro()), Encode(decoded.ToAvro()));
+    }
+
+    private static void AssertOnlyTypedErrors<T>(T sample)
+        where T : class, IAvroEvent<T>
+    {
+        var serde = new AvroEventSerde<T>();
+        var valid = serde.Serialize(sample, Topic);
+        var damaged = Gen.Int[0, valid.Length - 1].SelectMany(cut => Gen.Byte.Array[0, 12].Select(tail => valid[..cut].Concat(tail).ToArray()));
+        var flipped = Gen.Int[10, valid.Length - 1].SelectMany(at => Gen.Byte.Select(value => valid.Select((b, i) => i == at ? value : b).ToArray()));
+
+        Gen.OneOf(Gen.Byte.Array[0, 64], damaged, flipped).Sample(bytes =>
+        {
+            try
+            {
+                serde.Deserialize(bytes, Topic);
+            }
+            catch (EventDecodeException)
+            {
+                // The typed error is the only failure allowed.
+            }
+        });
     }
 
     private static void AssertSymbols<TEnum>(RecordSchema schema, string field)

@@ -17,6 +17,7 @@ internal sealed class LoopbackSchemaRegistry : IDisposable
     private readonly ConcurrentDictionary<string, int> _idsBySchema = new();
     private readonly ConcurrentDictionary<int, string> _schemasById = new();
     private readonly Task _serving;
+    private int _requests;
 
     public LoopbackSchemaRegistry()
     {
@@ -27,6 +28,9 @@ internal sealed class LoopbackSchemaRegistry : IDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>Requests served so far.</summary>
+    public int Requests => _requests;
 
     /// <summary>Registers a schema directly, as another producer would have.</summary>
     public int Register(string schema) =>
@@ -64,6 +68,7 @@ internal sealed class LoopbackSchemaRegistry : IDisposable
 
     private async Task RespondAsync(HttpListenerContext context)
     {
+        Interlocked.Increment(ref _requests);
         var path = context.Request.Url!.AbsolutePath.Trim('/').Split('/');
         JsonObject? body = null;
         if (context.Request.HttpMethod == "POST" && path is ["subjects", _, "versions"])

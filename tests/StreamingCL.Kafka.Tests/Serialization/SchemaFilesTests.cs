@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Avro.Generic;
+using StreamingCL.Kafka.Serialization;
 using StreamingCL.Tests.Shared;
 
 namespace StreamingCL.Kafka.Tests.Serialization;
@@ -47,6 +49,97 @@ public sealed class SchemaFilesTests
             Assert.Equal("timestamp-millis", (string?)field["type"]!["logicalType"]);
         }
     }
+
+    [Fact]
+    public void Every_current_schema_is_its_newest_published_version()
+    {
+        foreach (var file in Directory.GetFiles(SchemasDirectory, "*.avsc"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var history = EventSchemas.History(name);
+
+            Assert.NotEmpty(history);
+            Assert.True(
+                EventSchemas.Fingerprint(history[^1]) == EventSchemas.Fingerprint(EventSchemas.Load(name)),
+                $"schemas/{name}.avsc changed: publish it as schemas/history/{name}.v{history.Count + 1}.avsc");
+        }
+    }
+
+    [Fact]
+    public void Published_versions_are_never_edited()
+    {
+        // A released schema is immutable: records written with it are in topics. Publish a new version instead.
+        var pinned = new Dictionary<string, ulong>
+        {
+            ["DeadLetter.v1"] = 0x9d05785799a9063fUL,
+            ["DriftMetric.v1"] = 0x58724f55195f07feUL,
+            ["ExperimentMetric.v1"] = 0x4e940a4174c03423UL,
+            ["Feedback.v1"] = 0xe57c17d620d253afUL,
+            ["LabeledExample.v1"] = 0x83db3718d11ab634UL,
+            ["ModelVersion.v1"] = 0x3b567e34c5ea4111UL,
+            ["PerformanceMetric.v1"] = 0x1a273d169c92354fUL,
+            ["Prediction.v1"] = 0x4f3dac6dd429987bUL,
+            ["RetrainTrigger.v1"] = 0x4c96fa70dff37e04UL,
+            ["TrafficAllocation.v1"] = 0x1200b65063ff1cb7UL,
+        };
+
+        foreach (var file in Directory.GetFiles(Path.Combine(SchemasDirectory, "history"), "*.avsc"))
+        {
+            var version = Path.GetFileNameWithoutExtension(file);
+            var fingerprint = (ulong)EventSchemas.Fingerprint(Avro.Schema.Parse(File.ReadAllText(file)));
+            Assert.True(pinned.TryGetValue(version, out var expected), $"{version} ({fingerprint:x16}) is not pinned here yet");
+            Assert.True(expected == fingerprint, $"{version} was edited: {fingerprint:x16}, published as {expected:x16}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemaFiles))]
+    public void The_current_schema_reads_records_of_every_published_version(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var current = EventSchemas.Load(name);
+
+        foreach (var published in EventSchemas.History(name))
+        {
+            // Resolution happens when the reader is built: an incompatible pair throws here.
+            _ = new GenericDatumReader<GenericRecord>(published, current);
+        }
+    }
+
+    [Fact]
+    public void Resolution_refuses_a_writer_the_reader_cannot_read()
+    {
+        var current = EventSchemas.Load("Feedback");
+        var incompatible = Avro.Schema.Parse("""{"type":"record","name":"Feedback","namespace":"io.streamingcl.events","fields":[{"name":"prediction_id","type":"long"}]}""");
+
+        Assert.ThrowsAny<Avro.AvroException>(() => new GenericDatumReader<GenericRecord>(incompatible, current));
+    }
+
+    [Fact]
+    public void Named_types_defined_in_several_files_are_identical()
+    {
+        var definitions = Directory.GetFiles(SchemasDirectory, "*.avsc")
+            .SelectMany(file => NamedTypes(JsonNode.Parse(File.ReadAllText(file))!))
+            .GroupBy(type => (string)type["name"]!)
+            .Where(group => group.Count() > 1)
+            .ToList();
+
+        Assert.Contains(definitions, group => group.Key == "RankedItem");
+        Assert.Contains(definitions, group => group.Key == "TrainingKind");
+        foreach (var group in definitions)
+        {
+            Assert.Single(group.Select(type => type.ToJsonString()).Distinct());
+        }
+    }
+
+    private static IEnumerable<JsonObject> NamedTypes(JsonNode node) => node switch
+    {
+        JsonObject named when named["type"] is JsonValue type && type.GetValue<string>() is "record" or "enum" or "fixed" =>
+            named.Where(p => p.Value is JsonObject or JsonArray).SelectMany(p => NamedTypes(p.Value!)).Prepend(named),
+        JsonObject other => other.Where(p => p.Value is JsonObject or JsonArray).SelectMany(p => NamedTypes(p.Value!)),
+        JsonArray array => array.SelectMany(item => NamedTypes(item!)),
+        _ => [],
+    };
 
     private static bool IsTimeField(string name) =>
         name.EndsWith("timestamp", StringComparison.Ordinal) || name.EndsWith("_at", StringComparison.Ordinal) || name.StartsWith("window_", StringComparison.Ordinal);
