@@ -11,20 +11,21 @@ public static class StreamApplication
     /// <summary>
     /// The changelog of every store and every repartition topic of <paramref name="topology"/>.
     /// Internal topics get as many partitions as the largest source topic (Kafka Streams creates one
-    /// task per source partition).
+    /// task per source partition). Every store is assumed to log to a changelog (the default).
     /// </summary>
-    /// <param name="topology">The built topology.</param>
+    /// <param name="topology">The built topology. Build a separate instance to run: Streamiz binds a topology to one application.</param>
     /// <param name="applicationId">The application.id that prefixes internal topic names.</param>
     /// <param name="partitionsOf">Partition count of a source topic (from the catalog).</param>
-    /// <param name="windowedStores">Stores that hold windows: their changelogs also delete by retention.</param>
+    /// <param name="windowedStores">Retention of each windowed store; their changelogs also delete by time.</param>
     public static StreamApplicationTopics InternalTopics(
         Topology topology,
         string applicationId,
         Func<string, int> partitionsOf,
-        IReadOnlySet<string> windowedStores)
+        IReadOnlyDictionary<string, TimeSpan> windowedStores)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(partitionsOf);
+        ArgumentNullException.ThrowIfNull(windowedStores);
         var nodes = topology.Describe().SubTopologies.SelectMany(subTopology => subTopology.Nodes).ToList();
         var repartitions = nodes.OfType<ISinkNodeDescription>()
             .Select(sink => sink.Topic)
@@ -35,21 +36,28 @@ public static class StreamApplication
         var sources = nodes.OfType<ISourceNodeDescription>()
             .SelectMany(source => source.Topics)
             .Where(topic => !topic.EndsWith(RepartitionSuffix, StringComparison.Ordinal))
-            .Distinct();
-        var stores = nodes.OfType<IProcessorNodeDescription>()
-            .SelectMany(processor => processor.Stores)
             .Distinct()
-            .Select(store => new StateStoreTopic(store, windowedStores.Contains(store)))
             .ToList();
+        var storeNames = nodes.OfType<IProcessorNodeDescription>().SelectMany(processor => processor.Stores).Distinct().ToList();
+
+        if (sources.Count == 0)
+        {
+            throw new ArgumentException("The topology reads no topic.", nameof(topology));
+        }
+
+        if (windowedStores.Keys.FirstOrDefault(store => !storeNames.Contains(store)) is { } unknown)
+        {
+            throw new ArgumentException($"Windowed store '{unknown}' is not in the topology (stores: {string.Join(", ", storeNames)}).", nameof(windowedStores));
+        }
 
         // Streamiz 1.8.2 loses track of an internal topic whose store or operation name already
         // starts with "{application.id}-" (the task lookup fails at partition assignment).
-        var clash = stores.Select(store => store.Name).Concat(repartitions).FirstOrDefault(name => name.StartsWith(applicationId + "-", StringComparison.Ordinal));
-        if (clash is not null)
+        if (storeNames.Concat(repartitions).FirstOrDefault(name => name.StartsWith(applicationId + "-", StringComparison.Ordinal)) is { } clash)
         {
             throw new ArgumentException($"Store or repartition name '{clash}' must not start with the application id '{applicationId}-'.", nameof(topology));
         }
 
+        var stores = storeNames.Select(store => new StateStoreTopic(store, windowedStores.TryGetValue(store, out var retention) ? retention : null)).ToList();
         return new StreamApplicationTopics(applicationId, sources.Max(partitionsOf), stores, repartitions);
     }
 }

@@ -40,16 +40,20 @@ internal static class Cli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // Signals are left to the commands: `run` hosts workers whose graceful shutdown the
+            // generic host drives on SIGTERM / Ctrl+C.
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
         }
         catch (Exception e) when (e is InvalidConfigurationException or CliInputException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            return Ok;
         }
         catch (Exception e)
         {

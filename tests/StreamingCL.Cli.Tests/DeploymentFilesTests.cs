@@ -20,20 +20,33 @@ public sealed class DeploymentFilesTests
 
     [Theory]
     [MemberData(nameof(Manifests))]
-    public void Every_manifest_is_a_named_kubernetes_object(string file)
+    public void Every_manifest_is_a_kubernetes_object(string file)
     {
         foreach (var manifest in ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", file)))
         {
             Assert.False(string.IsNullOrEmpty(manifest.GetProperty("apiVersion").GetString()));
             Assert.False(string.IsNullOrEmpty(manifest.GetProperty("kind").GetString()));
-            Assert.False(string.IsNullOrEmpty(manifest.GetProperty("metadata").GetProperty("name").GetString()));
+            if (file != "kustomization.yaml")
+            {
+                Assert.False(string.IsNullOrEmpty(manifest.GetProperty("metadata").GetProperty("name").GetString()));
+            }
         }
+    }
+
+    [Fact]
+    public void The_kustomization_lists_every_manifest()
+    {
+        var kustomization = ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", "kustomization.yaml")).Single();
+        var listed = kustomization.GetProperty("resources").EnumerateArray().Select(resource => resource.GetString()).Order();
+
+        var manifests = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "k8s"), "*.yaml").Select(Path.GetFileName).Where(file => file != "kustomization.yaml").Order();
+        Assert.Equal(manifests, listed);
     }
 
     [Fact]
     public void The_config_map_holds_only_keys_the_workers_know()
     {
-        var configMap = ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", "configmap.yaml")).Single();
+        var configMap = ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", "10-configmap.yaml")).Single();
         var data = configMap.GetProperty("data").EnumerateObject()
             .ToDictionary(entry => entry.Name.Replace("__", ":", StringComparison.Ordinal), entry => (string?)entry.Value.GetString());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(data).Build();

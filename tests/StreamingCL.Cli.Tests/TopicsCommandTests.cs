@@ -20,7 +20,7 @@ public sealed class TopicsCommandTests
     [Fact]
     public async Task Topics_list_applies_overrides_from_the_config_file()
     {
-        using var config = CliRunner.TempFile("""{ "Topics": { "Predictions": { "Name": "prod.predictions", "Partitions": 16 } } }""");
+        using var config = CliRunner.TempFile("""{ "Topics": { "Predictions": { "Name": "prod.predictions", "Partitions": 16 }, "Feedback": { "Partitions": 16 } } }""");
 
         var result = await CliRunner.RunAsync("topics", "list", "--config", config.Path);
 

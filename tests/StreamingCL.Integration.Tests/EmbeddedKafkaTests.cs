@@ -1,12 +1,21 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using StreamingCL.Kafka.Embedded;
 
 namespace StreamingCL.Integration.Tests;
 
-public sealed class EmbeddedKafkaTests : IDisposable
+/// <summary>One three-broker cluster for the class; every test uses its own topics and groups.</summary>
+public sealed class ThreeBrokerCluster : IDisposable
+{
+    public EmbeddedKafkaCluster Cluster { get; } = EmbeddedKafkaCluster.Start(brokerCount: 3);
+
+    public void Dispose() => Cluster.Dispose();
+}
+
+public sealed class EmbeddedKafkaTests(ThreeBrokerCluster fixture) : IClassFixture<ThreeBrokerCluster>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start(brokerCount: 3);
+    private readonly EmbeddedKafkaCluster _cluster = fixture.Cluster;
 
     [Fact]
     public void Produced_records_are_consumed_back_in_order_per_partition()
@@ -60,20 +69,91 @@ public sealed class EmbeddedKafkaTests : IDisposable
     }
 
     [Fact]
-    public async Task Injected_produce_errors_reach_the_producer_and_the_cluster_recovers()
+    public async Task Injected_produce_errors_reach_the_producer_and_can_be_cleared()
     {
         _cluster.CreateTopic("faulty", partitions: 1);
-        var config = new ProducerConfig { BootstrapServers = _cluster.BootstrapServers, MessageSendMaxRetries = 0 };
-        using var producer = new ProducerBuilder<Null, string>(config).Build();
-        producer.Produce("faulty", new Message<Null, string> { Value = "warm-up" });
-        Assert.Equal(0, producer.Flush(Timeout));
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers, MessageSendMaxRetries = 0 }).Build();
+        await producer.ProduceAsync("faulty", new Message<Null, string> { Value = "warm-up" });
 
         _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord);
         var failure = await Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync("faulty", new Message<Null, string> { Value = "rejected" }));
         Assert.Equal(ErrorCode.InvalidRecord, failure.Error.Code);
 
+        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord, ErrorCode.InvalidRecord);
+        _cluster.ClearRequestErrors(KafkaApiKey.Produce);
         var delivered = await producer.ProduceAsync("faulty", new Message<Null, string> { Value = "accepted" });
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+    }
+
+    [Fact]
+    public async Task A_broker_error_is_returned_after_its_injected_delay_by_the_partition_leader_chosen()
+    {
+        _cluster.CreateTopic("led-by-2", partitions: 1, replicationFactor: 3);
+        _cluster.SetPartitionLeader("led-by-2", 0, brokerId: 2);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        Assert.Equal(2, admin.GetMetadata("led-by-2", Timeout).Topics.Single().Partitions.Single().Leader);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers, MessageSendMaxRetries = 0 }).Build();
+        await producer.ProduceAsync("led-by-2", new Message<Null, string> { Value = "warm-up" });
+
+        _cluster.PushBrokerRequestError(2, KafkaApiKey.Produce, ErrorCode.NotEnoughReplicas, TimeSpan.FromMilliseconds(700));
+        var clock = Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync("led-by-2", new Message<Null, string> { Value = "late" }));
+
+        Assert.Equal(ErrorCode.NotEnoughReplicas, failure.Error.Code);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(650), $"answered after {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_round_trip_time_delays_every_response_of_the_broker()
+    {
+        _cluster.CreateTopic("slow", partitions: 1, replicationFactor: 3);
+        _cluster.SetPartitionLeader("slow", 0, brokerId: 3);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        await producer.ProduceAsync("slow", new Message<Null, string> { Value = "warm-up" });
+
+        _cluster.SetBrokerRoundTripTime(3, TimeSpan.FromMilliseconds(400));
+        var clock = Stopwatch.StartNew();
+        await producer.ProduceAsync("slow", new Message<Null, string> { Value = "slow" });
+        var slow = clock.Elapsed;
+        _cluster.SetBrokerRoundTripTime(3, TimeSpan.Zero);
+
+        Assert.True(slow >= TimeSpan.FromMilliseconds(350), $"answered after {slow.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public void A_topic_error_is_reported_in_metadata_until_cleared()
+    {
+        _cluster.CreateTopic("forbidden", partitions: 1);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+
+        _cluster.SetTopicError("forbidden", ErrorCode.TopicAuthorizationFailed);
+        var failing = admin.GetMetadata("forbidden", Timeout).Topics.Single().Error.Code;
+        _cluster.SetTopicError("forbidden", ErrorCode.NoError);
+        var cleared = admin.GetMetadata("forbidden", Timeout).Topics.Single().Error.Code;
+
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, failing);
+        Assert.Equal(ErrorCode.NoError, cleared);
+    }
+
+    [Fact]
+    public void The_chosen_broker_coordinates_the_group()
+    {
+        _cluster.CreateTopic("coordinated", partitions: 1);
+        _cluster.SetCoordinator(CoordinatorKind.Group, "coordinated-group", brokerId: 3);
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var config = ConsumerConfig("coordinated-group");
+        config.Debug = "cgrp";
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, message) => logs.Enqueue(message.Message)).Build();
+        consumer.Subscribe("coordinated");
+
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline && consumer.Assignment.Count == 0)
+        {
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Single(consumer.Assignment);
+        Assert.Contains(logs, line => line.Contains("coordinator is", StringComparison.Ordinal) && line.EndsWith("id 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,7 +171,14 @@ public sealed class EmbeddedKafkaTests : IDisposable
         Assert.Equal(ErrorCode.NoError, admin.GetMetadata("outage", Timeout).Topics.Single().Error.Code);
     }
 
-    public void Dispose() => _cluster.Dispose();
+    [Fact]
+    public void A_disposed_cluster_refuses_further_calls()
+    {
+        var disposed = EmbeddedKafkaCluster.Start();
+        disposed.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => disposed.CreateTopic("late", 1));
+    }
 
     private ConsumerConfig ConsumerConfig(string group) => new()
     {

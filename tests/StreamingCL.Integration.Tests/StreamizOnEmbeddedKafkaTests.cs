@@ -25,10 +25,10 @@ public sealed class StreamizOnEmbeddedKafkaTests
             WindowedCountTopology(),
             ApplicationId,
             topic => catalog.All.Single(spec => spec.Name == topic).Partitions,
-            new HashSet<string> { Store });
+            new Dictionary<string, TimeSpan> { [Store] = TimeSpan.FromDays(1) });
         catalog = catalog.With(application);
 
-        Assert.Contains(catalog.Internal, spec => spec.Name == $"{ApplicationId}-{Store}-changelog" && spec.Cleanup == CleanupPolicy.CompactDelete);
+        Assert.Contains(catalog.Internal, spec => spec.Name == $"{ApplicationId}-{Store}-changelog" && spec.Cleanup == CleanupPolicy.CompactDelete && spec.Retention == TimeSpan.FromDays(2));
         Assert.Contains(catalog.Internal, spec => spec.Name.StartsWith(ApplicationId, StringComparison.Ordinal) && spec.Name.EndsWith("-repartition", StringComparison.Ordinal));
 
         using var cluster = EmbeddedKafkaCluster.Start(topics: [.. catalog.All, new TopicSpec(Output, 1, 1, CleanupPolicy.Delete, null, "test output")]);
@@ -78,7 +78,7 @@ public sealed class StreamizOnEmbeddedKafkaTests
             .MapValues((prediction, _) => prediction.ModelName)
             .GroupBy((_, model, _) => model)
             .WindowedBy(TumblingWindowOptions.Of(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)))
-            .Count(InMemoryWindows.As<string, long>(Store).WithValueSerdes<Int64SerDes>())
+            .Count(InMemoryWindows.As<string, long>(Store, TimeSpan.FromDays(1)).WithValueSerdes<Int64SerDes>())
             .ToStream()
             .Map((window, count, _) => KeyValuePair.Create($"{window.Key}@{window.Window.StartMs}", count.ToString()))
             .To<StringSerDes, StringSerDes>(Output);

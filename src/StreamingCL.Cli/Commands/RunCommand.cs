@@ -1,6 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using StreamingCL.Kafka.Embedded;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StreamingCL.Cli.Hosting;
 
 namespace StreamingCL.Cli.Commands;
 
@@ -20,24 +22,25 @@ internal static class RunCommand
 
     private static readonly Option<FileInfo?> ReadyFileOption = new("--ready-file")
     {
-        Description = "Write {\"bootstrap_servers\": ...} to this file once the cluster is ready.",
+        Description = "Write {\"bootstrap_servers\": ...} to this file once everything has started; it is removed on shutdown.",
     };
 
     public static Command Build()
     {
-        var run = new Command("run", "Run until Ctrl+C / SIGTERM. With --embedded, start the embedded broker first and print bootstrap.servers=HOST:PORT,...")
+        var run = new Command("run", "Run until Ctrl+C / SIGTERM, then shut down gracefully. With --embedded, start the embedded broker first. Prints bootstrap.servers=HOST:PORT,... once started.")
         {
             EmbeddedOption,
             BrokersOption,
             ReadyFileOption,
         };
-        run.SetAction(RunAsync);
+        run.SetAction((parsed, _) => RunAsync(parsed));
         return run;
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, CancellationToken stopping)
+    private static async Task<int> RunAsync(ParseResult parsed)
     {
-        if (!parsed.GetValue(EmbeddedOption))
+        var embedded = parsed.GetValue(EmbeddedOption);
+        if (!embedded)
         {
             throw new CliInputException("run: no workers are available yet; use --embedded to host the embedded broker.");
         }
@@ -48,34 +51,29 @@ internal static class RunCommand
             throw new CliInputException($"--brokers must be at least 1, was {brokers}.");
         }
 
+        var readyFile = parsed.GetValue(ReadyFileOption);
+        if (readyFile is { Directory.Exists: false })
+        {
+            throw new CliInputException($"--ready-file: directory {readyFile.DirectoryName} does not exist.");
+        }
+
+        readyFile?.Delete();
         var configuration = Cli.Configuration(parsed);
-        var catalog = Settings.Topics(configuration, Settings.Kafka(configuration));
-        using var cluster = EmbeddedKafkaCluster.Start(brokers, catalog.All);
-        var output = parsed.InvocationConfiguration.Output;
-        await output.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}");
-        await output.FlushAsync(stopping);
-        if (parsed.GetValue(ReadyFileOption) is { } readyFile)
-        {
-            await WriteAtomicallyAsync(readyFile, JsonSerializer.Serialize(new { bootstrap_servers = cluster.BootstrapServers }), stopping);
-        }
+        var kafka = Settings.Kafka(configuration);
+        var catalog = Settings.Topics(configuration, kafka);
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            await output.WriteLineAsync("stopping");
-        }
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var endpoint = new ClusterEndpoint(kafka.BootstrapServers);
+        builder.Services.AddSingleton(endpoint);
+        builder.Services.AddHostedService(_ => new EmbeddedKafkaService(catalog, brokers, endpoint));
+        builder.Services.AddHostedService(services => new ReadinessAnnouncer(
+            services.GetRequiredService<IHostApplicationLifetime>(), endpoint, parsed.InvocationConfiguration.Output, readyFile));
 
+        using var host = builder.Build();
+        await host.RunAsync();
         return Cli.Ok;
-    }
-
-    /// <summary>Readers polling for the file never see it half written.</summary>
-    private static async Task WriteAtomicallyAsync(FileInfo file, string content, CancellationToken cancellation)
-    {
-        var temporary = file.FullName + ".tmp";
-        await File.WriteAllTextAsync(temporary, content, cancellation);
-        File.Move(temporary, file.FullName, overwrite: true);
     }
 }

@@ -48,8 +48,8 @@ internal static class TopicsCommand
                 {
                     name = spec.Name,
                     partitions = spec.Partitions,
-                    cleanup_policy = spec.Configs["cleanup.policy"],
-                    retention_ms = long.Parse(spec.Configs["retention.ms"]),
+                    cleanup_policy = spec.CleanupPolicyConfig,
+                    retention_ms = spec.RetentionMs,
                     description = spec.Description,
                 })));
             return Cli.Ok;
@@ -61,8 +61,8 @@ internal static class TopicsCommand
             catalog.All.Select(spec => (IReadOnlyList<string>)[
                 spec.Name,
                 spec.Partitions.ToString(),
-                spec.Configs["cleanup.policy"],
-                spec.Retention is { } retention ? $"{retention.TotalDays:0.#} d" : "forever",
+                spec.CleanupPolicyConfig,
+                Display(spec.Retention),
                 spec.Description]));
         return Cli.Ok;
     }
@@ -72,17 +72,40 @@ internal static class TopicsCommand
         var configuration = Cli.Configuration(parsed);
         var kafka = Settings.Kafka(configuration, parsed.GetValue(BootstrapOption));
         var catalog = Settings.Topics(configuration, kafka);
-        var timeout = TimeSpan.FromSeconds(parsed.GetValue(TimeoutOption));
-        using var admin = new AdminClientBuilder(kafka.ClientConfig<AdminClientConfig>()).Build();
+        var seconds = parsed.GetValue(TimeoutOption);
+        if (seconds <= 0)
+        {
+            throw new CliInputException($"--timeout must be a positive number of seconds, was {seconds}.");
+        }
 
-        var results = await TopicProvisioner.EnsureAsync(admin, catalog.All, timeout);
+        // librdkafka's own log lines would flood the terminal while the cluster is unreachable;
+        // the failure is reported once, below, with the address tried.
+        using var admin = new AdminClientBuilder(kafka.ClientConfig<AdminClientConfig>()).SetLogHandler((_, _) => { }).Build();
+        IReadOnlyList<ProvisioningResult> results;
+        try
+        {
+            results = await TopicProvisioner.EnsureAsync(admin, catalog.All, TimeSpan.FromSeconds(seconds));
+        }
+        catch (KafkaException e)
+        {
+            throw new InvalidOperationException($"topics create: cannot read the topics of {kafka.BootstrapServers}: {e.Error.Reason}", e);
+        }
 
         TextTable.Write(
             parsed.InvocationConfiguration.Output,
             ["TOPIC", "RESULT", "DETAIL"],
             results.Select(result => (IReadOnlyList<string>)[result.Spec.Name, Describe(result.Outcome), result.Detail]));
-        return results.Any(result => result.Outcome == ProvisioningOutcome.Failed) ? Cli.Failed : Cli.Ok;
+        // A topic with another partition count than the catalog's breaks co-partitioned joins: not a success.
+        return results.All(result => result.Outcome is ProvisioningOutcome.Created or ProvisioningOutcome.Exists) ? Cli.Ok : Cli.Failed;
     }
+
+    private static string Display(TimeSpan? retention) => retention switch
+    {
+        null => "forever",
+        { TotalDays: >= 1 } r => $"{r.TotalDays:0.#} d",
+        { TotalHours: >= 1 } r => $"{r.TotalHours:0.#} h",
+        { } r => $"{r.TotalMinutes:0.#} min",
+    };
 
     private static string Describe(ProvisioningOutcome outcome) => outcome switch
     {

@@ -10,7 +10,7 @@ namespace StreamingCL.Kafka.Embedded;
 /// and tests. It has no admin API, so topics (including stream applications' internal topics) are
 /// created here up front; each partition keeps only its newest few MB, and nothing survives
 /// <see cref="Dispose"/>. Fault injection methods let reliability tests take brokers down, slow
-/// them, or make requests fail.
+/// them, or make requests fail. Methods are thread-safe.
 /// </summary>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
@@ -51,7 +51,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         var started = new EmbeddedKafkaCluster(owner, cluster, brokerCount);
         try
         {
-            LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
+            started.Invoke(handle => LibrdkafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(handle, 0), "remove the group rebalance delay");
             foreach (var topic in topics ?? [])
             {
                 started.CreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
@@ -71,54 +71,70 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        Check(
-            LibrdkafkaMock.rd_kafka_mock_topic_create(Cluster, name, partitions, Math.Clamp(replicationFactor, 1, BrokerCount)),
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_topic_create(cluster, name, partitions, Math.Clamp(replicationFactor, 1, BrokerCount)),
             $"create topic {name}");
     }
 
     /// <summary>Disconnects a broker (or all, with -1) and refuses new connections; leaders do not move.</summary>
     public void SetBrokerDown(int brokerId) =>
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(Cluster, brokerId), $"take broker {brokerId} down");
+        Invoke(cluster => LibrdkafkaMock.rd_kafka_mock_broker_set_down(cluster, brokerId), $"take broker {brokerId} down");
 
     /// <summary>Lets a broker (or all, with -1) accept connections again.</summary>
     public void SetBrokerUp(int brokerId) =>
-        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(Cluster, brokerId), $"bring broker {brokerId} up");
+        Invoke(cluster => LibrdkafkaMock.rd_kafka_mock_broker_set_up(cluster, brokerId), $"bring broker {brokerId} up");
 
     /// <summary>Delays every response of a broker (or all, with -1).</summary>
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime) =>
-        Check(
-            LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(Cluster, brokerId, (int)roundTripTime.TotalMilliseconds),
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_broker_set_rtt(cluster, brokerId, (int)roundTripTime.TotalMilliseconds),
             $"set the round-trip time of broker {brokerId}");
 
     /// <summary>Makes the next requests of one type, on any broker, fail with the given errors in order.</summary>
     public void PushRequestErrors(KafkaApiKey apiKey, params ErrorCode[] errors) =>
-        LibrdkafkaMock.rd_kafka_mock_push_request_errors_array(
-            Cluster, (short)apiKey, (nuint)errors.Length, Array.ConvertAll(errors, error => (int)error));
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_push_request_errors_array(cluster, (short)apiKey, (nuint)errors.Length, Array.ConvertAll(errors, error => (int)error)),
+            $"push {apiKey} errors");
 
-    /// <summary>Makes the next request of one type on one broker fail with <paramref name="error"/> after <paramref name="delay"/>.</summary>
-    public void PushBrokerRequestError(int brokerId, KafkaApiKey apiKey, ErrorCode error, TimeSpan delay) =>
-        Check(
-            LibrdkafkaMock.rd_kafka_mock_broker_push_request_error_rtts(Cluster, brokerId, (short)apiKey, 1, (int)error, (int)delay.TotalMilliseconds),
+    /// <summary>
+    /// Makes the next request of one type on one broker fail with <paramref name="error"/> (or
+    /// succeed, with <see cref="ErrorCode.NoError"/>) after <paramref name="delay"/>. Linux only: the
+    /// native function is variadic, and only there are variadic integers passed like fixed ones.
+    /// </summary>
+    public void PushBrokerRequestError(int brokerId, KafkaApiKey apiKey, ErrorCode error, TimeSpan delay)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Per-broker request errors need the Linux calling convention for variadic functions.");
+        }
+
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_broker_push_request_error_rtts(cluster, brokerId, (short)apiKey, 1, (int)error, (int)delay.TotalMilliseconds),
             $"push a {apiKey} error on broker {brokerId}");
+    }
 
     /// <summary>Forgets the pending injected errors of one request type.</summary>
     public void ClearRequestErrors(KafkaApiKey apiKey) =>
-        LibrdkafkaMock.rd_kafka_mock_clear_request_errors(Cluster, (short)apiKey);
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_clear_request_errors(cluster, (short)apiKey),
+            $"clear {apiKey} errors");
 
     /// <summary>Makes metadata requests report <paramref name="error"/> for a topic (NoError clears it).</summary>
     public void SetTopicError(string topic, ErrorCode error) =>
-        LibrdkafkaMock.rd_kafka_mock_topic_set_error(Cluster, topic, (int)error);
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_topic_set_error(cluster, topic, (int)error),
+            $"set an error on topic {topic}");
 
     /// <summary>Moves a partition's leadership to a broker (-1 leaves it without a leader).</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        Check(
-            LibrdkafkaMock.rd_kafka_mock_partition_set_leader(Cluster, topic, partition, brokerId),
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_partition_set_leader(cluster, topic, partition, brokerId),
             $"move the leader of {topic}[{partition}] to broker {brokerId}");
 
     /// <summary>Makes a broker the coordinator of a consumer group or transactional id.</summary>
     public void SetCoordinator(CoordinatorKind kind, string key, int brokerId) =>
-        Check(
-            LibrdkafkaMock.rd_kafka_mock_coordinator_set(Cluster, kind == CoordinatorKind.Group ? "group" : "transaction", key, brokerId),
+        Invoke(
+            cluster => LibrdkafkaMock.rd_kafka_mock_coordinator_set(cluster, kind == CoordinatorKind.Group ? "group" : "transaction", key, brokerId),
             $"make broker {brokerId} the {kind} coordinator of {key}");
 
     /// <summary>Stops every broker and frees the cluster; connected clients see their connections close.</summary>
@@ -140,17 +156,25 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
     }
 
-    private IntPtr Cluster
+    private void Invoke(Action<IntPtr> call, string action) =>
+        Invoke(
+            cluster =>
+            {
+                call(cluster);
+                return 0;
+            },
+            action);
+
+    /// <summary>Runs a native call under the lock that <see cref="Dispose"/> takes, so it never sees a freed cluster.</summary>
+    private void Invoke(Func<IntPtr, int> call, string action)
     {
-        get
+        int error;
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
-            return _cluster;
+            error = call(_cluster);
         }
-    }
 
-    private static void Check(int error, string action)
-    {
         if (error != 0)
         {
             throw new KafkaException(new Error((ErrorCode)error, $"Embedded Kafka could not {action}: {(ErrorCode)error}"));

@@ -24,5 +24,12 @@ public sealed record StreamApplicationTopics(
 
 /// <summary>A state store whose changelog must exist.</summary>
 /// <param name="Name">Store name.</param>
-/// <param name="Windowed">Windowed stores expire old windows, so their changelog also deletes by retention.</param>
-public sealed record StateStoreTopic(string Name, bool Windowed);
+/// <param name="WindowRetention">
+/// Retention of a windowed store (null for a key-value store). A windowed store's changelog also
+/// deletes by time, keeping one day more than the store, as Kafka Streams does.
+/// </param>
+public sealed record StateStoreTopic(string Name, TimeSpan? WindowRetention = null)
+{
+    /// <summary>How long the changelog keeps records; null keeps them forever (compaction only).</summary>
+    public TimeSpan? ChangelogRetention => WindowRetention + TimeSpan.FromDays(1);
+}

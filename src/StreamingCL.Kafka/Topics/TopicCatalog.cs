@@ -43,6 +43,12 @@ public enum EventTopic
 /// </summary>
 public sealed partial class TopicCatalog
 {
+    /// <summary>
+    /// Largest record on model-updates: a version carries its model artifact. Producers of
+    /// ModelVersion events set message.max.bytes to this too.
+    /// </summary>
+    public const int ModelUpdatesMaxMessageBytes = 16 * 1024 * 1024;
+
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
     private static readonly TimeSpan Month = TimeSpan.FromDays(30);
 
@@ -58,7 +64,7 @@ public sealed partial class TopicCatalog
         Spec(EventTopic.ExperimentMetrics, "experiment-metrics", 4, CleanupPolicy.Delete, Month, "Experiment statistics; key experiment/variant"),
         Spec(EventTopic.TrafficAllocations, "traffic-allocations", 1, CleanupPolicy.Compact, null, "Traffic splits; key experiment or model"),
         Spec(EventTopic.RetrainTriggers, "retrain-triggers", 4, CleanupPolicy.Delete, Month, "Retrain requests with evidence; key model"),
-        Spec(EventTopic.ModelUpdates, "model-updates", 1, CleanupPolicy.Compact, null, "Model registry; key model:version"),
+        Spec(EventTopic.ModelUpdates, "model-updates", 1, CleanupPolicy.Compact, null, "Model registry; key model:version", ModelUpdatesMaxMessageBytes),
         Spec(EventTopic.DeadLetters, "dead-letters", 4, CleanupPolicy.Delete, Month, "Unprocessable records with reasons; key original key"),
     }.ToDictionary(pair => pair.Topic, pair => pair.Spec);
 
@@ -82,12 +88,18 @@ public sealed partial class TopicCatalog
         _events = Defaults.ToDictionary(pair => pair.Key, pair => pair.Value with { ReplicationFactor = replicationFactor });
         foreach (var (key, settings) in overrides ?? new Dictionary<string, TopicSettings>())
         {
-            if (!Enum.TryParse<EventTopic>(key, ignoreCase: true, out var topic) || int.TryParse(key, out _))
-            {
-                throw new InvalidConfigurationException($"Topics:{key}", $"is not a topic; known: {string.Join(", ", Enum.GetNames<EventTopic>())}.");
-            }
-
+            // Exact names only: Enum.TryParse would also take "1" or "Predictions,Feedback".
+            var name = Enum.GetNames<EventTopic>().FirstOrDefault(known => string.Equals(known, key, StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidConfigurationException($"Topics:{key}", $"is not a topic; known: {string.Join(", ", Enum.GetNames<EventTopic>())}.");
+            var topic = Enum.Parse<EventTopic>(name);
             _events[topic] = Apply(_events[topic], $"Topics:{topic}", settings);
+        }
+
+        if (_events[EventTopic.Feedback].Partitions != _events[EventTopic.Predictions].Partitions)
+        {
+            throw new InvalidConfigurationException(
+                $"Topics:{EventTopic.Feedback}:Partitions",
+                $"must equal Topics:{EventTopic.Predictions}:Partitions ({_events[EventTopic.Predictions].Partitions}): the join co-partitions them by prediction_id.");
         }
 
         Internal = _applications.SelectMany(app => InternalTopics(app, replicationFactor)).ToArray();
@@ -112,12 +124,13 @@ public sealed partial class TopicCatalog
     public TopicCatalog With(StreamApplicationTopics application) =>
         new(_overrides, _replicationFactor, [.. _applications, application]);
 
-    private static (EventTopic Topic, TopicSpec Spec) Spec(EventTopic topic, string name, int partitions, CleanupPolicy cleanup, TimeSpan? retention, string description) =>
-        (topic, new TopicSpec(name, partitions, -1, cleanup, retention, description));
+    private static (EventTopic Topic, TopicSpec Spec) Spec(
+        EventTopic topic, string name, int partitions, CleanupPolicy cleanup, TimeSpan? retention, string description, int? maxMessageBytes = null) =>
+        (topic, new TopicSpec(name, partitions, -1, cleanup, retention, description, maxMessageBytes));
 
     private static TopicSpec Apply(TopicSpec spec, string key, TopicSettings settings)
     {
-        if (settings.Name is { } name && !ValidTopicName().IsMatch(name))
+        if (settings.Name is { } name && (!ValidTopicName().IsMatch(name) || name is "." or ".."))
         {
             throw new InvalidConfigurationException($"{key}:Name", $"'{name}' is not a valid topic name (1-249 of a-z A-Z 0-9 . _ -).");
         }
@@ -151,8 +164,8 @@ public sealed partial class TopicCatalog
                 app.ChangelogTopic(store.Name),
                 app.Partitions,
                 replicationFactor,
-                store.Windowed ? CleanupPolicy.CompactDelete : CleanupPolicy.Compact,
-                store.Windowed ? Week : null,
+                store.WindowRetention is null ? CleanupPolicy.Compact : CleanupPolicy.CompactDelete,
+                store.ChangelogRetention,
                 $"Changelog of store {store.Name} of {app.ApplicationId}"))
             .Concat(app.Repartitions.Select(name => new TopicSpec(
                 app.RepartitionTopic(name),

@@ -7,7 +7,11 @@ namespace StreamingCL.Integration.Tests.Interop;
 public sealed class EmbeddedKafkaProcess : IAsyncLifetime
 {
     private readonly string _readyFile = Path.Combine(Path.GetTempPath(), $"streamingcl-ready-{Guid.NewGuid():N}.json");
+    private readonly System.Text.StringBuilder _errors = new();
     private Process? _process;
+
+    /// <summary>The ready file the process was told to write.</summary>
+    public string ReadyFile => _readyFile;
 
     public string BootstrapServers { get; private set; } = "";
 
@@ -27,12 +31,24 @@ public sealed class EmbeddedKafkaProcess : IAsyncLifetime
         }
 
         _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            lock (_errors)
+            {
+                _errors.AppendLine(line.Data);
+            }
+        };
+        _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!File.Exists(_readyFile))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"run --embedded did not get ready: {await _process.StandardError.ReadToEndAsync()}");
+                _process.Kill();
+                lock (_errors)
+                {
+                    throw new InvalidOperationException($"run --embedded did not get ready: {_errors}");
+                }
             }
 
             await Task.Delay(50);

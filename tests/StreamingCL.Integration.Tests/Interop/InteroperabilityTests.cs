@@ -33,10 +33,11 @@ public sealed class InteroperabilityTests(EmbeddedKafkaProcess broker) : IClassF
     [Fact]
     public async Task Kcat_produces_and_consumes_through_the_embedded_broker()
     {
-        var produced = await Kcat(["-P", "-t", "feedback", "-k", "p-kcat", "-p", "0"], "hello from kcat"u8.ToArray());
+        // A topic of its own: the mock broker creates it, as Kafka with auto-creation would.
+        var produced = await Kcat(["-P", "-t", "kcat-round-trip", "-k", "p-kcat", "-p", "0"], "hello from kcat"u8.ToArray());
         Assert.Equal(0, produced.ExitCode);
 
-        var consumed = await Kcat("-C", "-t", "feedback", "-p", "0", "-o", "beginning", "-c", "1", "-e", "-f", "%k=%s");
+        var consumed = await Kcat("-C", "-t", "kcat-round-trip", "-p", "0", "-o", "beginning", "-c", "1", "-e", "-f", "%k=%s");
 
         Assert.Equal("p-kcat=hello from kcat", consumed.Text);
     }
@@ -64,6 +65,7 @@ public sealed class InteroperabilityTests(EmbeddedKafkaProcess broker) : IClassF
             await producer.ProduceAsync(new TopicPartition("predictions", 3), new Message<string, Prediction> { Key = prediction.PredictionId, Value = prediction });
         }
 
+        // The only test that writes to predictions: its first record is ours.
         var raw = await Kcat("-C", "-t", "predictions", "-p", "3", "-o", "beginning", "-c", "1", "-e", "-f", "%s");
         var decoded = await ExternalProcess.RunAsync(
             "/usr/bin/python3",

@@ -8,6 +8,9 @@ public sealed class RunEmbeddedShutdownTests
         await using var broker = new EmbeddedKafkaProcess();
         await broker.InitializeAsync();
 
+        Assert.True(File.Exists(broker.ReadyFile));
+
         Assert.Equal(0, await broker.TerminateAsync());
+        Assert.False(File.Exists(broker.ReadyFile));
     }
 }

@@ -17,6 +17,7 @@ public sealed class TopicCatalogTests
             catalog.All.Where(spec => spec.Cleanup == CleanupPolicy.Compact).Select(spec => spec.Name));
         Assert.Equal(1, catalog[EventTopic.ModelUpdates].Partitions);
         Assert.Equal("-1", catalog[EventTopic.ModelUpdates].Configs["retention.ms"]);
+        Assert.Equal("16777216", catalog[EventTopic.ModelUpdates].Configs["max.message.bytes"]);
         Assert.Equal("604800000", catalog[EventTopic.Predictions].Configs["retention.ms"]);
     }
 
@@ -27,6 +28,7 @@ public sealed class TopicCatalogTests
             new Dictionary<string, TopicSettings>
             {
                 ["Predictions"] = new() { Name = "prod.predictions", Partitions = 32 },
+                ["Feedback"] = new() { Partitions = 32 },
                 ["deadletters"] = new() { RetentionMs = -1 },
             },
             replicationFactor: 3);
@@ -43,6 +45,10 @@ public sealed class TopicCatalogTests
     [InlineData("Feedback", "bad name!", null, null, "Topics:Feedback:Name")]
     [InlineData("Feedback", null, null, 0L, "Topics:Feedback:RetentionMs")]
     [InlineData("Feedback", "predictions", null, null, "Topics")]
+    [InlineData("Predictions,Feedback", null, null, null, "Topics:Predictions,Feedback")]
+    [InlineData("1", null, null, null, "Topics:1")]
+    [InlineData("Feedback", "..", null, null, "Topics:Feedback:Name")]
+    [InlineData("Feedback", null, 16, null, "Topics:Feedback:Partitions")]
     public void A_bad_override_fails_naming_its_key(string topic, string? name, int? partitions, long? retentionMs, string key)
     {
         var overrides = new Dictionary<string, TopicSettings> { [topic] = new() { Name = name, Partitions = partitions, RetentionMs = retentionMs } };
@@ -59,7 +65,7 @@ public sealed class TopicCatalogTests
         var catalog = new TopicCatalog().With(new StreamApplicationTopics(
             "streamingcl-drift",
             8,
-            [new StateStoreTopic("feature-windows", Windowed: true), new StateStoreTopic("reference-profiles", Windowed: false)],
+            [new StateStoreTopic("feature-windows", WindowRetention: TimeSpan.FromHours(6)), new StateStoreTopic("reference-profiles")],
             ["by-model"]));
 
         Assert.Equal(
@@ -70,6 +76,8 @@ public sealed class TopicCatalogTests
             ],
             catalog.Internal.Select(spec => (spec.Name, spec.Cleanup)));
         Assert.All(catalog.Internal, spec => Assert.Equal(8, spec.Partitions));
+        Assert.Equal(TimeSpan.FromHours(30), catalog.Internal[0].Retention);
+        Assert.Null(catalog.Internal[1].Retention);
         Assert.Equal(13, catalog.All.Count);
     }
 }
