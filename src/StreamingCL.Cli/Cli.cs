@@ -25,6 +25,7 @@ internal static class Cli
         TopicsCommand.Build(),
         RunCommand.Build(),
         DriftCommand.Build(),
+        ExperimentCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -75,6 +75,9 @@ public sealed class TopicsCommandTests
     [InlineData("topics", "list")]
     [InlineData("topics", "create")]
     [InlineData("run")]
+    [InlineData("drift", "compare")]
+    [InlineData("drift", "detect")]
+    [InlineData("experiment", "analyze")]
     public async Task Every_command_has_help(params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, "--help"]);
