@@ -91,6 +91,12 @@ public enum DeadLetterKind
     /// <summary>Refers to a model the registry does not know.</summary>
     UnknownModel,
 
+    /// <summary>An id already processed (a second prediction or feedback for the same prediction_id).</summary>
+    Duplicate,
+
+    /// <summary>Feedback whose prediction did not arrive within the join window.</summary>
+    Unmatched,
+
     /// <summary>Any other failure while processing.</summary>
     ProcessingError,
 }

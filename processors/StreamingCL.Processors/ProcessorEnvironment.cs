@@ -1,0 +1,18 @@
+using StreamingCL.Kafka.Serialization;
+using StreamingCL.Kafka.Topics;
+
+namespace StreamingCL.Processors;
+
+/// <summary>What every topology takes from its host: topic names, event serdes and a clock.</summary>
+/// <param name="Topics">The topic catalog (names of the event topics).</param>
+/// <param name="Serdes">Serdes of the events for the cluster (single-object or schema registry).</param>
+/// <param name="Clock">Wall clock, for the time a record was dead-lettered; tests pass a fixed one.</param>
+public sealed record ProcessorEnvironment(TopicCatalog Topics, EventSerdes Serdes, TimeProvider Clock)
+{
+    /// <summary>Streamiz serdes of an event.</summary>
+    public StreamizAvroSerDes<T> StreamSerDes<T>()
+        where T : class, IAvroEvent<T> => new(Serdes.For<T>());
+
+    /// <summary>The name of an event topic.</summary>
+    public string Topic(EventTopic topic) => Topics[topic].Name;
+}

@@ -1,0 +1,73 @@
+namespace StreamingCL.Kafka.Events;
+
+/// <summary>Why an event cannot be processed: the dead-letter kind and a reason naming the field.</summary>
+/// <param name="Kind">Class of failure.</param>
+/// <param name="Reason">Human-readable reason.</param>
+public readonly record struct EventProblem(DeadLetterKind Kind, string Reason);
+
+/// <summary>
+/// Checks of decoded events that Avro cannot express: required text present, numbers finite. The
+/// processors dead-letter what fails; serving apps can check before sending.
+/// </summary>
+public static class EventValidation
+{
+    /// <summary>The first problem of a prediction, or null when it can be processed.</summary>
+    public static EventProblem? Check(Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        return Required(prediction.PredictionId, "prediction_id")
+            ?? Required(prediction.ModelName, "model_name")
+            ?? Required(prediction.UnitId, "unit_id")
+            ?? Positive(prediction.ModelVersion, "model_version")
+            ?? Finite(prediction.Score, "score")
+            ?? Finite(prediction.PredictedLabel, "predicted_label")
+            ?? Finite(prediction.NumericFeatures, "numeric_features");
+    }
+
+    /// <summary>The first problem of a feedback, or null when it can be processed.</summary>
+    public static EventProblem? Check(Feedback feedback)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        return Required(feedback.PredictionId, "prediction_id")
+            ?? (feedback.Label is null && feedback.Reward is null && feedback.ClickedItems.Count == 0
+                ? new EventProblem(DeadLetterKind.MissingField, "Feedback has no label, reward or clicked items.")
+                : (EventProblem?)null)
+            ?? Finite(feedback.Label, "label")
+            ?? Finite(feedback.Reward, "reward");
+    }
+
+    /// <summary>The first problem of a labeled example, or null when it can be processed.</summary>
+    public static EventProblem? Check(LabeledExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        return Required(example.PredictionId, "prediction_id")
+            ?? Required(example.ModelName, "model_name")
+            ?? Positive(example.ModelVersion, "model_version")
+            ?? Finite(example.Score, "score")
+            ?? Finite(example.Label, "label")
+            ?? Finite(example.Reward, "reward")
+            ?? Finite(example.NumericFeatures, "numeric_features");
+    }
+
+    private static EventProblem? Required(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? new EventProblem(DeadLetterKind.MissingField, $"{field} is empty.") : null;
+
+    private static EventProblem? Positive(int value, string field) =>
+        value < 1 ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} must be at least 1, was {value}.") : null;
+
+    private static EventProblem? Finite(double? value, string field) =>
+        value is { } number && !double.IsFinite(number) ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} is {number}, not a finite number.") : null;
+
+    private static EventProblem? Finite(IReadOnlyDictionary<string, double> features, string field)
+    {
+        foreach (var (name, value) in features)
+        {
+            if (!double.IsFinite(value))
+            {
+                return new EventProblem(DeadLetterKind.InvalidValue, $"{field}[{name}] is {value}, not a finite number.");
+            }
+        }
+
+        return null;
+    }
+}
