@@ -10,12 +10,14 @@ namespace StreamingCL.Statistics.ChangeDetection;
 /// </summary>
 /// <remarks>
 /// Each parameter name is the snake_case form of a detector constructor parameter, which is also
-/// River's name for it (<c>max_buckets</c>, <c>lambda_val</c>, <c>two_sided_test</c>...). The
+/// River's name for it (<c>max_buckets</c>, <c>lambda_val</c>, <c>two_sided_test</c>, <c>stat_size</c>...). The
 /// constructors are thus the single source of names, defaults and valid ranges: an omitted parameter
 /// takes the constructor's default, which is River's.
 /// </remarks>
 public static class ChangeDetectorFactory
 {
+    private const string None = "none";
+
     private static readonly (string Name, ConstructorInfo Constructor)[] Detectors =
     [
         ("adwin", ConstructorOf<Adwin>()),
@@ -23,6 +25,7 @@ public static class ChangeDetectorFactory
         ("eddm", ConstructorOf<Eddm>()),
         ("hddm-a", ConstructorOf<HddmA>()),
         ("hddm-w", ConstructorOf<HddmW>()),
+        ("kswin", ConstructorOf<Kswin>()),
         ("page-hinkley", ConstructorOf<PageHinkley>()),
     ];
 
@@ -33,7 +36,7 @@ public static class ChangeDetectorFactory
     /// <param name="name">One of <see cref="DetectorNames"/>.</param>
     /// <param name="parameters">
     /// River parameter names and their values in invariant culture: numbers, <c>true</c>/<c>false</c>,
-    /// or for <c>mode</c> one of <c>up</c>, <c>down</c>, <c>both</c>.
+    /// <c>none</c> for an optional one such as <c>seed</c>, or for <c>mode</c> one of <c>up</c>, <c>down</c>, <c>both</c>.
     /// </param>
     /// <exception cref="ArgumentException">
     /// The detector or a parameter is unknown, or a value is malformed or out of range; the message names it.
@@ -57,9 +60,15 @@ public static class ChangeDetectorFactory
         var arguments = new object?[constructorParameters.Length];
         for (var i = 0; i < arguments.Length; i++)
         {
-            arguments[i] = parameters.TryGetValue(riverNames[i], out var text)
-                ? Parse(text, constructorParameters[i].ParameterType) ?? throw InvalidValue(detectorName, riverNames[i], text, Expectation(constructorParameters[i].ParameterType))
-                : constructorParameters[i].DefaultValue;
+            var type = constructorParameters[i].ParameterType;
+            if (!parameters.TryGetValue(riverNames[i], out var text))
+            {
+                arguments[i] = constructorParameters[i].DefaultValue;
+            }
+            else if (!TryParse(text, type, out arguments[i]))
+            {
+                throw InvalidValue(detectorName, riverNames[i], text, Expectation(type));
+            }
         }
 
         try
@@ -84,8 +93,7 @@ public static class ChangeDetectorFactory
         var (_, constructor) = Find(name);
         return constructor.GetParameters().ToDictionary(
             parameter => ToSnakeCase(parameter.Name!),
-            parameter => given?.GetValueOrDefault(ToSnakeCase(parameter.Name!))
-                ?? Convert.ToString(parameter.DefaultValue, CultureInfo.InvariantCulture)!.ToLowerInvariant());
+            parameter => given?.GetValueOrDefault(ToSnakeCase(parameter.Name!)) ?? Format(parameter.DefaultValue));
     }
 
     private static (string Name, ConstructorInfo Constructor) Find(string name)
@@ -99,25 +107,45 @@ public static class ChangeDetectorFactory
 
     private static ConstructorInfo ConstructorOf<T>() where T : IChangeDetector => typeof(T).GetConstructors().Single();
 
-    private static object? Parse(string text, Type type) => type switch
+    private static bool TryParse(string text, Type type, out object? value)
     {
-        _ when type == typeof(double) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null,
-        _ when type == typeof(int) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer) ? integer : null,
-        _ when type == typeof(bool) => bool.TryParse(text, out var flag) ? flag : null,
-        // By name only: Enum.TryParse would also take numbers.
-        { IsEnum: true } => Array.Find(Enum.GetNames(type), member => string.Equals(member, text, StringComparison.OrdinalIgnoreCase)) is { } member
-            ? Enum.Parse(type, member)
-            : null,
-        _ => throw new NotSupportedException($"No parser for constructor parameters of type {type}."),
-    };
+        // An optional parameter (River's `seed: int | None`) takes River's spelling of no value.
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            if (string.Equals(text, None, StringComparison.OrdinalIgnoreCase))
+            {
+                value = null;
+                return true;
+            }
 
-    private static string Expectation(Type type) => type switch
-    {
-        _ when type == typeof(double) => "expected a number",
-        _ when type == typeof(int) => "expected an integer",
-        _ when type == typeof(bool) => "expected true or false",
-        _ => $"expected one of {string.Join(", ", Enum.GetNames(type)).ToLowerInvariant()}",
-    };
+            type = underlying;
+        }
+
+        value = type switch
+        {
+            _ when type == typeof(double) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null,
+            _ when type == typeof(int) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer) ? integer : null,
+            _ when type == typeof(bool) => bool.TryParse(text, out var flag) ? flag : null,
+            // By name only: Enum.TryParse would also take numbers.
+            { IsEnum: true } => Array.Find(Enum.GetNames(type), member => string.Equals(member, text, StringComparison.OrdinalIgnoreCase)) is { } member
+                ? Enum.Parse(type, member)
+                : null,
+            _ => throw new NotSupportedException($"No parser for constructor parameters of type {type}."),
+        };
+        return value is not null;
+    }
+
+    private static string Expectation(Type type) => Nullable.GetUnderlyingType(type) is { } underlying
+        ? $"{Expectation(underlying)} or {None}"
+        : type switch
+        {
+            _ when type == typeof(double) => "expected a number",
+            _ when type == typeof(int) => "expected an integer",
+            _ when type == typeof(bool) => "expected true or false",
+            _ => $"expected one of {string.Join(", ", Enum.GetNames(type)).ToLowerInvariant()}",
+        };
+
+    private static string Format(object? value) => value is null ? None : Convert.ToString(value, CultureInfo.InvariantCulture)!.ToLowerInvariant();
 
     private static ArgumentException InvalidValue(string detector, string parameter, string? text, string problem, Exception? inner = null) =>
         new($"Invalid value '{text}' for parameter '{parameter}' of change detector '{detector}': {problem}.", inner);

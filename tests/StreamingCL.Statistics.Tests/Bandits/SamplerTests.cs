@@ -1,4 +1,3 @@
-using StreamingCL.Statistics.Bandits;
 using StreamingCL.Statistics.Distributions;
 
 namespace StreamingCL.Statistics.Tests.Bandits;
@@ -34,6 +33,42 @@ public sealed class SamplerTests
         var expected = BinProbabilities(edges, x => ChiSquare.Cdf(2 * x, 2 * shape));
         var observed = Histogram(edges, () => random.NextGamma(d, c));
         AssertFits(observed, expected);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(70)]
+    public void Bounded_integers_are_uniform(int bound)
+    {
+        var random = new RandomSource(seed: 3);
+        var observed = new long[bound];
+        for (var i = 0; i < Draws; i++)
+        {
+            observed[random.NextBelow(bound)]++;
+        }
+
+        Assert.Equal(Draws, observed.Sum());
+        if (bound > 1)
+        {
+            AssertFits(observed, [.. Enumerable.Repeat(1.0 / bound, bound)]);
+        }
+    }
+
+    [Fact]
+    public void Reseeding_restarts_the_sequence_of_a_new_generator()
+    {
+        var fresh = new RandomSource(seed: 11);
+        var reused = new RandomSource(seed: 99);
+        reused.NextUInt64();
+        reused.NextNormal();
+
+        reused.Reseed(11);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(fresh.NextUInt64(), reused.NextUInt64());
+        }
     }
 
     // Probabilities of (-inf, e0], (e0, e1], ..., (e_last, inf).

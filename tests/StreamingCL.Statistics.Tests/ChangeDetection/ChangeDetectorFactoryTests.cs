@@ -5,9 +5,9 @@ namespace StreamingCL.Statistics.Tests.ChangeDetection;
 public sealed class ChangeDetectorFactoryTests
 {
     [Fact]
-    public void Knows_the_implemented_detectors_and_not_kswin_yet()
+    public void Knows_the_implemented_detectors()
     {
-        Assert.Equal(["adwin", "ddm", "eddm", "hddm-a", "hddm-w", "page-hinkley"], ChangeDetectorFactory.DetectorNames);
+        Assert.Equal(["adwin", "ddm", "eddm", "hddm-a", "hddm-w", "kswin", "page-hinkley"], ChangeDetectorFactory.DetectorNames);
     }
 
     [Theory]
@@ -16,6 +16,7 @@ public sealed class ChangeDetectorFactoryTests
     [InlineData("eddm", typeof(Eddm))]
     [InlineData("hddm-a", typeof(HddmA))]
     [InlineData("Hddm-W", typeof(HddmW))]
+    [InlineData("KSWIN", typeof(Kswin))]
     [InlineData("page-hinkley", typeof(PageHinkley))]
     public void Creates_each_detector_by_name_ignoring_case(string name, Type expected)
     {
@@ -54,9 +55,9 @@ public sealed class ChangeDetectorFactoryTests
     [Fact]
     public void Rejects_an_unknown_detector_naming_it_and_the_known_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() => ChangeDetectorFactory.Create("kswin"));
+        var error = Assert.Throws<ArgumentException>(() => ChangeDetectorFactory.Create("kswim"));
 
-        Assert.Equal("Unknown change detector 'kswin'; known detectors: adwin, ddm, eddm, hddm-a, hddm-w, page-hinkley.", error.Message);
+        Assert.Equal("Unknown change detector 'kswim'; known detectors: adwin, ddm, eddm, hddm-a, hddm-w, kswin, page-hinkley.", error.Message);
     }
 
     [Fact]
@@ -86,6 +87,13 @@ public sealed class ChangeDetectorFactoryTests
     [InlineData("hddm-w", "lambda_val", "0", "must be in (0, 1]")]
     [InlineData("page-hinkley", "delta", "-0.5", "must be non-negative and finite")]
     [InlineData("page-hinkley", "alpha", "1.5", "must be in (0, 1]")]
+    [InlineData("kswin", "alpha", "-0.1", "must be in [0, 1]")]
+    [InlineData("kswin", "alpha", "1.1", "must be in [0, 1]")]
+    [InlineData("kswin", "window_size", "59", "must be at least twice stat_size (60)")]
+    [InlineData("kswin", "window_size", "-10", "must be at least twice stat_size (60)")]
+    [InlineData("kswin", "stat_size", "0", "must be at least 1")]
+    [InlineData("kswin", "seed", "0.5", "expected an integer or none")]
+    [InlineData("kswin", "seed", "null", "expected an integer or none")]
     public void Rejects_a_bad_value_with_a_one_line_message_naming_the_parameter(string detector, string parameter, string value, string problem)
     {
         var error = Assert.Throws<ArgumentException>(

@@ -18,7 +18,10 @@ public sealed class ChangeDetectorPropertyTests
         Gen.Select(Gen.Double[1e-4, 0.2], Gen.Double[1e-4, 0.2], Gen.Bool).Select(p =>
             new DetectorSpec($"HddmA{p}", Binary: true, () => new HddmA(p.Item1, p.Item2, p.Item3))),
         Gen.Select(Gen.Double[1e-4, 0.2], Gen.Double[1e-4, 0.2], Gen.Double[0.01, 1], Gen.Bool).Select(p =>
-            new DetectorSpec($"HddmW{p}", Binary: true, () => new HddmW(p.Item1, p.Item2, p.Item3, p.Item4))));
+            new DetectorSpec($"HddmW{p}", Binary: true, () => new HddmW(p.Item1, p.Item2, p.Item3, p.Item4))),
+        // Seeded: without a seed two KSWIN detectors draw differently and Reset draws anew.
+        Gen.Select(Gen.Double[0, 1], Gen.Int[1, 40], Gen.Int[0, 100], Gen.Int).Select(p =>
+            new DetectorSpec($"Kswin{p}", Binary: false, () => new Kswin(p.Item1, 2 * p.Item2 + p.Item3, p.Item2, p.Item4))));
 
     /// <summary>A stream with a level shift part way, so that detectors reach non-trivial states.</summary>
     private static readonly Gen<ShiftingStream> AnyStream =

@@ -131,6 +131,8 @@ RIVER_CASES = [
     ("river/drift/test_drift_detectors.py test_hddm_a", "hddm-a", {"two_sided_test": True}, "river_test_stream_3", [531, 1015, 1545], None),
     ("river/drift/test_drift_detectors.py test_hddm_w", "hddm-w", {}, "river_test_stream_2", [1018], None),
     ("river/drift/test_drift_detectors.py test_hddm_w", "hddm-w", {"two_sided_test": True}, "river_test_stream_3", [507, 1032, 1508], None),
+    # window_size = 2 * stat_size: the draw takes the whole older half, so River's generator does not matter.
+    ("river/drift/test_drift_detectors.py test_kswin", "kswin", {"alpha": 0.0001, "window_size": 200, "stat_size": 100, "seed": 42}, "river_test_stream_1", [1042], None),
     ("river/drift/test_drift_detectors.py test_page_hinkley", "page-hinkley", {"mode": "up"}, "river_test_stream_3", [588, 1681], None),
     ("river/drift/test_drift_detectors.py test_page_hinkley", "page-hinkley", {"mode": "down"}, "river_test_stream_3", [1172], None),
     ("river/drift/test_drift_detectors.py test_page_hinkley", "page-hinkley", {"mode": "both"}, "river_test_stream_3", [588, 1097, 1585], None),

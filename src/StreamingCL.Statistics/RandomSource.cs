@@ -1,13 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace StreamingCL.Statistics.Bandits;
+namespace StreamingCL.Statistics;
 
 /// <summary>
 /// Seedable xoshiro256** generator (Blackman and Vigna, 2018) with the samplers Thompson sampling
 /// needs: standard normal by the ziggurat method (Marsaglia and Tsang, 2000; 128 layers) and gamma
-/// by Marsaglia and Tsang's (2000) squeeze method. A class rather than System.Random because a
-/// seeded System.Random uses its slow legacy algorithm and cannot be inlined into the sampler.
+/// by Marsaglia and Tsang's (2000) squeeze method, and bounded integers for KSWIN's subsampling.
+/// A class rather than System.Random because a seeded System.Random uses its slow legacy algorithm,
+/// cannot be inlined into the sampler, and cannot be reseeded without allocating a new instance.
 /// </summary>
 internal sealed class RandomSource
 {
@@ -23,7 +24,10 @@ internal sealed class RandomSource
 
     private ulong _s0, _s1, _s2, _s3;
 
-    internal RandomSource(ulong seed)
+    internal RandomSource(ulong seed) => Reseed(seed);
+
+    /// <summary>Restarts the sequence as <c>new RandomSource(seed)</c> would, without allocating.</summary>
+    internal void Reseed(ulong seed)
     {
         // SplitMix64 spreads any seed (even 0) over the 256-bit state, as the xoshiro authors advise.
         _s0 = SplitMix(ref seed);
@@ -43,6 +47,24 @@ internal sealed class RandomSource
         _s2 ^= t;
         _s3 = BitOperations.RotateLeft(_s3, 45);
         return result;
+    }
+
+    /// <summary>Uniform on {0, ..., bound - 1}, without modulo bias (Lemire 2019, multiply and reject).</summary>
+    internal int NextBelow(int bound)
+    {
+        System.Diagnostics.Debug.Assert(bound > 0, "The bound must be positive.");
+        var high = Math.BigMul(NextUInt64(), (ulong)bound, out var low);
+        if (low < (ulong)bound)
+        {
+            // The 2^64 mod bound lowest products would make some results more likely: redraw them.
+            var threshold = (0UL - (ulong)bound) % (ulong)bound;
+            while (low < threshold)
+            {
+                high = Math.BigMul(NextUInt64(), (ulong)bound, out low);
+            }
+        }
+
+        return (int)high;
     }
 
     /// <summary>Uniform in (0, 1]: never 0, so its logarithm is finite.</summary>
