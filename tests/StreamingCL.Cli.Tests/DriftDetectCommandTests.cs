@@ -27,15 +27,34 @@ public sealed class DriftDetectCommandTests
         Assert.Empty(json.GetProperty("warnings").EnumerateArray());
     }
 
-    [Fact]
-    public async Task A_constant_series_raises_nothing()
+    [Theory]
+    [InlineData("adwin", "0.5")]
+    [InlineData("kswin", "0.5")]
+    [InlineData("page-hinkley", "0.5")]
+    [InlineData("ddm", "0")]
+    [InlineData("eddm", "0")]
+    [InlineData("hddm-a", "0")]
+    [InlineData("hddm-w", "0")]
+    public async Task A_constant_series_raises_nothing_with_any_detector(string detector, string value)
     {
-        using var input = CliRunner.TempFile(string.Join('\n', Enumerable.Repeat("0.5", 5000)));
+        using var input = CliRunner.TempFile(string.Join('\n', Enumerable.Repeat(value, 5000)));
 
-        var result = await CliRunner.RunAsync("drift", "detect", "--detector", "page-hinkley", "--input", input.Path, "--json");
+        var result = await CliRunner.RunAsync("drift", "detect", "--detector", detector, "--input", input.Path, "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"changes\":[]", result.Output);
+    }
+
+    [Fact]
+    public async Task Kswin_finds_the_shift_with_a_seed_and_reports_it()
+    {
+        using var input = CliRunner.TempFile(ShiftedSeries);
+
+        var result = await CliRunner.RunAsync("drift", "detect", "--detector", "kswin", "--param", "seed=42", "--input", input.Path, "--json");
+
+        var json = JsonDocument.Parse(result.Output).RootElement;
+        Assert.Equal(42, json.GetProperty("params").GetProperty("seed").GetInt32());
+        Assert.Contains(json.GetProperty("changes").EnumerateArray(), change => change.GetInt32() is >= 1000 and <= 1100);
     }
 
     [Theory]
