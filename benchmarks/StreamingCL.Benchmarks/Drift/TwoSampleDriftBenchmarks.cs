@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using StreamingCL.Statistics.Drift;
 
-namespace StreamingCL.Benchmarks;
+namespace StreamingCL.Benchmarks.Drift;
 
 /// <summary>A full numeric drift report (PSI, exact KS, JS, Wasserstein) on 10k vs 10k values.</summary>
 [MemoryDiagnoser]

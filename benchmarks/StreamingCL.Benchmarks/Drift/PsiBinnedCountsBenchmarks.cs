@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using StreamingCL.Statistics.Drift;
 
-namespace StreamingCL.Benchmarks;
+namespace StreamingCL.Benchmarks.Drift;
 
 /// <summary>The streaming PSI hot path: one value into a 10-bin histogram (target &lt;= 20 ns, 0 B).</summary>
 [MemoryDiagnoser]

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using StreamingCL.Statistics.Bandits;
 using StreamingCL.Statistics.Experiments;
 
-namespace StreamingCL.Benchmarks;
+namespace StreamingCL.Benchmarks.Bandits;
 
 /// <summary>
 /// Thompson sampling traffic weights for 10 arms (target &lt;= 2 µs and 0 B with the default 16
