@@ -16,7 +16,7 @@ namespace StreamingCL.Processors;
 /// deserializer, keeps the original bytes and offset, which the deserialization handler cannot
 /// forward.
 /// </summary>
-public static class DeadLetterRouting
+internal static class DeadLetterRouting
 {
     /// <summary>
     /// The decoded, validated events of <paramref name="topic"/>; every other record goes to the
@@ -57,17 +57,14 @@ public static class DeadLetterRouting
         return branches[1].MapValues((value, _) => value.Value!, $"{name}-accepted");
     }
 
-    /// <summary>A dead letter for the record being processed.</summary>
-    public static DeadLetter Rejection(IRecordContext record, string? key, byte[]? payload, EventProblem problem, string processor, TimeProvider clock)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(clock);
-        return new DeadLetter
+    /// <summary>A dead letter for a record.</summary>
+    public static DeadLetter Rejection(RecordOrigin record, string? key, byte[]? payload, EventProblem problem, string processor, TimeProvider clock) =>
+        new()
         {
             OriginalTopic = record.Topic,
             OriginalPartition = record.Partition,
             OriginalOffset = record.Offset,
-            OriginalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp),
+            OriginalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs),
             Key = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
             Payload = payload,
             ErrorKind = problem.Kind,
@@ -75,7 +72,6 @@ public static class DeadLetterRouting
             Processor = processor,
             FailedAt = clock.GetUtcNow(),
         };
-    }
 
     private static Routed<T> Decode<T>(
         AvroEventSerde<T> serde,
@@ -102,6 +98,6 @@ public static class DeadLetterRouting
             problem = new EventProblem(e.Kind, e.Message);
         }
 
-        return Routed.Reject<T>(Rejection(context, key, bytes, problem.Value, processor, clock));
+        return Routed.Reject<T>(Rejection(RecordOrigin.Of(context), key, bytes, problem.Value, processor, clock));
     }
 }

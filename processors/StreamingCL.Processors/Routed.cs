@@ -6,11 +6,11 @@ namespace StreamingCL.Processors;
 /// <typeparam name="T">The accepted value's type.</typeparam>
 /// <param name="Value">The accepted value, or null.</param>
 /// <param name="Rejection">The dead letter, or null.</param>
-public sealed record Routed<T>(T? Value, DeadLetter? Rejection)
+internal sealed record Routed<T>(T? Value, DeadLetter? Rejection)
     where T : class;
 
 /// <summary>Builds <see cref="Routed{T}"/> values.</summary>
-public static class Routed
+internal static class Routed
 {
     /// <summary>An accepted value.</summary>
     public static Routed<T> Accept<T>(T value)

@@ -9,4 +9,13 @@ public sealed class InvalidConfigurationException : Exception
 
     /// <summary>The configuration key, in section:key form.</summary>
     public string Key { get; }
+
+    /// <summary>Throws unless <paramref name="condition"/> holds.</summary>
+    public static void ThrowUnless(bool condition, string key, string problem)
+    {
+        if (!condition)
+        {
+            throw new InvalidConfigurationException(key, problem);
+        }
+    }
 }

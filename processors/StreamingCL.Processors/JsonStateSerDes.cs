@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace StreamingCL.Processors;
+
+/// <summary>
+/// Serdes of a processor's internal state (state stores and their changelogs): JSON, so a changelog
+/// can be read while debugging. State is private to one application version; events on shared
+/// topics use Avro.
+/// </summary>
+/// <typeparam name="T">The state type.</typeparam>
+internal sealed class JsonStateSerDes<T> : AbstractSerDes<T>
+    where T : class
+{
+    private static readonly JsonSerializerOptions Format = new(JsonSerializerDefaults.Web);
+
+    public override byte[] Serialize(T data, SerializationContext context) =>
+        data is null ? null! : JsonSerializer.SerializeToUtf8Bytes(data, Format);
+
+    public override T Deserialize(byte[] data, SerializationContext context) =>
+        data is null ? null! : JsonSerializer.Deserialize<T>(data, Format)!;
+}
