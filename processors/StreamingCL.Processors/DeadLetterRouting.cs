@@ -41,7 +41,8 @@ internal static class DeadLetterRouting
         var name = environment.Topic(topic);
         return builder.Stream(name, new StringSerDes(), new ByteArraySerDes(), $"{processor}-{name}-source")
             .MapValues((key, bytes, context) => Decode(serde, validate, key, bytes, context, processor, environment.Clock), $"{processor}-{name}-decode")
-            .WithoutRejections(environment, $"{processor}-{name}");
+            .WithoutRejections(environment, $"{processor}-{name}")
+            .Peek((_, _, _) => environment.Metrics.Accepted(processor, name), $"{processor}-{name}-count");
     }
 
     /// <summary>The accepted values; rejections are written to the dead-letters topic.</summary>
@@ -53,6 +54,7 @@ internal static class DeadLetterRouting
         var branches = routed.Branch($"{name}-split", (_, value, _) => value.Rejection is not null, (_, _, _) => true);
         branches[0]
             .MapValues((value, _) => value.Rejection!, $"{name}-rejected")
+            .Peek((_, rejection, _) => environment.Metrics.Observe(rejection), $"{name}-rejected-count")
             .To(environment.Topic(EventTopic.DeadLetters), new StringSerDes(), environment.StreamSerDes<DeadLetter>(), $"{name}-dead-letters");
         return branches[1].MapValues((value, _) => value.Value!, $"{name}-accepted");
     }

@@ -3,11 +3,12 @@ using StreamingCL.Kafka.Topics;
 
 namespace StreamingCL.Processors;
 
-/// <summary>What every topology takes from its host: topic names, event serdes and a clock.</summary>
+/// <summary>What every topology takes from its host: topic names, event serdes, a clock and metrics.</summary>
 /// <param name="Topics">The topic catalog (names of the event topics).</param>
 /// <param name="Serdes">Serdes of the events for the cluster (single-object or schema registry).</param>
 /// <param name="Clock">Wall clock, for the time a record was dead-lettered; tests pass a fixed one.</param>
-public sealed record ProcessorEnvironment(TopicCatalog Topics, EventSerdes Serdes, TimeProvider Clock)
+/// <param name="Metrics">Where the applications report what they publish.</param>
+public sealed record ProcessorEnvironment(TopicCatalog Topics, EventSerdes Serdes, TimeProvider Clock, ProcessorMetrics Metrics)
 {
     /// <summary>Streamiz serdes of an event.</summary>
     public StreamizAvroSerDes<T> StreamSerDes<T>()

@@ -19,7 +19,7 @@ internal sealed class TopologyHarness : IDisposable
 
     public TopologyHarness(Func<ProcessorEnvironment, Topology> build, string applicationId)
     {
-        Environment = new ProcessorEnvironment(new TopicCatalog(), new EventSerdes(new KafkaOptions()), Clock);
+        Environment = new ProcessorEnvironment(new TopicCatalog(), new EventSerdes(new KafkaOptions()), Clock, new ProcessorMetrics(Registry));
         var config = new StreamConfig<StringSerDes, StringSerDes>
         {
             ApplicationId = applicationId,
@@ -28,6 +28,9 @@ internal sealed class TopologyHarness : IDisposable
         };
         _driver = new TopologyTestDriver(build(Environment), config);
     }
+
+    /// <summary>The metrics the topology reported.</summary>
+    public Prometheus.CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
@@ -62,6 +65,15 @@ internal sealed class TopologyHarness : IDisposable
         }
 
         return ((TestOutputTopic<string, T>)output).ReadKeyValueList().ToList();
+    }
+
+    /// <summary>The value of one sample in the Prometheus text exposition, or null when absent.</summary>
+    public double? Metric(string sample)
+    {
+        using var stream = new MemoryStream();
+        Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        var line = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line[(sample.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Dispose()

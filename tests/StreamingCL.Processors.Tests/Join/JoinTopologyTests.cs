@@ -144,6 +144,9 @@ public sealed class JoinTopologyTests : IDisposable
         Assert.Equal(Options.ApplicationId, deadLetters[0].Processor);
         Assert.Contains("numeric_features[age]", deadLetters[1].Reason);
         Assert.Equal("p-6", Assert.Single(_harness.Read<LabeledExample>(EventTopic.LabeledExamples)).Message.Key);
+        Assert.Equal(1, _harness.Metric("streamingcl_dead_letters_total{processor=\"streamingcl-join\",kind=\"Malformed\"}"));
+        Assert.Equal(1, _harness.Metric("streamingcl_dead_letters_total{processor=\"streamingcl-join\",kind=\"InvalidValue\"}"));
+        Assert.Equal(1, _harness.Metric("streamingcl_events_total{application=\"streamingcl-join\",topic=\"predictions\"}")); // the two rejected ones do not count
     }
 
     public void Dispose() => _harness.Dispose();
