@@ -10,6 +10,13 @@ namespace StreamingCL.Processors.Join;
 /// <summary>predictions + feedback → labeled-examples: each prediction joined with its feedback, once (see <see cref="JoinTransformer"/>).</summary>
 public static class JoinTopology
 {
+    /// <summary>The join as a host runs it.</summary>
+    public static StreamApplicationDefinition Definition(JoinOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new("join", options.ApplicationId, environment => Build(options, environment), new Dictionary<string, TimeSpan>());
+    }
+
     /// <summary>Builds the join. Both inputs are keyed by prediction_id and co-partitioned, so no repartition is needed.</summary>
     public static Topology Build(JoinOptions options, ProcessorEnvironment environment)
     {
