@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using StreamingCL.Kafka;
+using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
+using StreamingCL.Processors;
 
 namespace StreamingCL.Cli;
 
@@ -19,8 +21,22 @@ internal static class Settings
         return options;
     }
 
-    public static TopicCatalog Topics(IConfiguration configuration, KafkaOptions kafka) =>
-        new(Bind<Dictionary<string, TopicSettings>>(configuration, "Topics"), kafka.ReplicationFactor);
+    /// <summary>The event topics, plus the internal topics of every stream application.</summary>
+    public static TopicCatalog Topics(IConfiguration configuration, KafkaOptions kafka)
+    {
+        var catalog = new TopicCatalog(Bind<Dictionary<string, TopicSettings>>(configuration, "Topics"), kafka.ReplicationFactor);
+        using var serdes = new EventSerdes(kafka);
+        var planning = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        return Processors(configuration).Applications()
+            .Aggregate(catalog, (withInternal, application) => withInternal.With(application.InternalTopics(planning)));
+    }
+
+    public static ProcessorsOptions Processors(IConfiguration configuration)
+    {
+        var options = Bind<ProcessorsOptions>(configuration, ProcessorsOptions.SectionName);
+        options.Validate();
+        return options;
+    }
 
     private static T Bind<T>(IConfiguration configuration, string section)
         where T : new()

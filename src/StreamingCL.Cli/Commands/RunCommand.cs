@@ -2,13 +2,25 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 using StreamingCL.Cli.Hosting;
+using StreamingCL.Kafka.Serialization;
+using StreamingCL.Processors;
 
 namespace StreamingCL.Cli.Commands;
 
 /// <summary>`streamingcl run`: hosts the workers against a cluster, or first starts the embedded one.</summary>
 internal static class RunCommand
 {
+    private const string AllProcessors = "processors";
+
+    private static readonly Argument<string[]> WorkersArgument = new("worker")
+    {
+        Description = "What to run: processors (every stream application) or some of them by name (join, ...).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     private static readonly Option<bool> EmbeddedOption = new("--embedded")
     {
         Description = "Start an embedded Kafka-protocol broker in this process with every catalog topic, and use it.",
@@ -25,13 +37,20 @@ internal static class RunCommand
         Description = "Write {\"bootstrap_servers\": ...} to this file once everything has started; it is removed on shutdown.",
     };
 
+    private static readonly Option<int?> MetricsPortOption = new("--metrics-port")
+    {
+        Description = "Port of the Prometheus endpoint /metrics (overrides Metrics:Port, default 9464; 0 turns it off).",
+    };
+
     public static Command Build()
     {
-        var run = new Command("run", "Run until Ctrl+C / SIGTERM, then shut down gracefully. With --embedded, start the embedded broker first. Prints bootstrap.servers=HOST:PORT,... once started.")
+        var run = new Command("run", "Run workers until Ctrl+C / SIGTERM, then shut down gracefully. With --embedded, start the embedded broker first. Prints bootstrap.servers=HOST:PORT,... once started.")
         {
+            WorkersArgument,
             EmbeddedOption,
             BrokersOption,
             ReadyFileOption,
+            MetricsPortOption,
         };
         run.SetAction((parsed, _) => RunAsync(parsed));
         return run;
@@ -39,10 +58,14 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(ParseResult parsed)
     {
+        var configuration = Cli.Configuration(parsed);
+        var kafka = Settings.Kafka(configuration);
+        var processors = Settings.Processors(configuration);
+        var applications = Select(processors.Applications(), parsed.GetValue(WorkersArgument) ?? []);
         var embedded = parsed.GetValue(EmbeddedOption);
-        if (!embedded)
+        if (applications.Count == 0 && !embedded)
         {
-            throw new CliInputException("run: no workers are available yet; use --embedded to host the embedded broker.");
+            throw new CliInputException($"run: name a worker ({AllProcessors}, {string.Join(", ", processors.Applications().Select(a => a.Name))}) or use --embedded.");
         }
 
         var brokers = parsed.GetValue(BrokersOption);
@@ -57,23 +80,65 @@ internal static class RunCommand
             throw new CliInputException($"--ready-file: directory {readyFile.DirectoryName} does not exist.");
         }
 
+        var metricsPort = parsed.GetValue(MetricsPortOption) ?? configuration.GetValue("Metrics:Port", 9464);
+        if (metricsPort is < 0 or > 65535)
+        {
+            throw new CliInputException($"metrics port must be 0 (off) or a TCP port, was {metricsPort}.");
+        }
+
         readyFile?.Delete();
-        var configuration = Cli.Configuration(parsed);
-        var kafka = Settings.Kafka(configuration);
         var catalog = Settings.Topics(configuration, kafka);
+        var registry = Metrics.NewCustomRegistry();
+        using var serdes = new EventSerdes(kafka);
+        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(registry));
+        var endpoint = new ClusterEndpoint(kafka.BootstrapServers);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        var endpoint = new ClusterEndpoint(kafka.BootstrapServers);
-        builder.Services.AddSingleton(endpoint);
-        builder.Services.AddHostedService(_ => new EmbeddedKafkaService(catalog, brokers, endpoint));
+        if (embedded)
+        {
+            builder.Services.AddHostedService(_ => new EmbeddedKafkaService(catalog, brokers, endpoint));
+        }
+
+        if (metricsPort > 0)
+        {
+            builder.Services.AddHostedService(_ => new MetricsEndpointService(registry, metricsPort));
+        }
+
+        foreach (var application in applications)
+        {
+            builder.Services.AddSingleton<IHostedService>(services => new StreamApplicationService(
+                application,
+                () => StreamsConfiguration.For(application, endpoint.BootstrapServers, kafka, processors, services.GetRequiredService<ILoggerFactory>()),
+                environment,
+                services.GetRequiredService<ILogger<StreamApplicationService>>()));
+        }
+
         builder.Services.AddHostedService(services => new ReadinessAnnouncer(
             services.GetRequiredService<IHostApplicationLifetime>(), endpoint, parsed.InvocationConfiguration.Output, readyFile));
 
         using var host = builder.Build();
         await host.RunAsync();
         return Cli.Ok;
+    }
+
+    private static List<StreamApplicationDefinition> Select(IReadOnlyList<StreamApplicationDefinition> all, string[] workers)
+    {
+        var selected = new List<StreamApplicationDefinition>();
+        foreach (var worker in workers)
+        {
+            var matches = worker == AllProcessors ? all : all.Where(application => application.Name == worker).ToList();
+            if (matches.Count == 0)
+            {
+                throw new CliInputException($"run: unknown worker '{worker}'; known: {AllProcessors}, {string.Join(", ", all.Select(a => a.Name))}.");
+            }
+
+            selected.AddRange(matches.Except(selected));
+        }
+
+        return selected;
     }
 }

@@ -1,0 +1,58 @@
+using StreamingCL.Kafka;
+using StreamingCL.Processors.Join;
+
+namespace StreamingCL.Processors;
+
+/// <summary>How the stream applications run. Section "Processors" (each application has its own sub-section).</summary>
+public sealed class ProcessorsOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Processors";
+
+    /// <summary>
+    /// Exactly-once (transactions: input offsets committed with the outputs) or at-least-once.
+    /// Exactly-once by default; the embedded broker accepts transactions but does not enforce
+    /// read_committed, so there it cannot be proven.
+    /// </summary>
+    public ProcessingGuarantee Guarantee { get; set; } = ProcessingGuarantee.ExactlyOnce;
+
+    /// <summary>Stream threads per application.</summary>
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Commit interval; null keeps Streamiz's (100 ms with exactly-once, 30 s otherwise).</summary>
+    public TimeSpan? CommitInterval { get; set; }
+
+    /// <summary>Where state stores keep local data.</summary>
+    public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "streamingcl-state");
+
+    /// <summary>The join (Processors:Join).</summary>
+    public JoinOptions Join { get; set; } = new();
+
+    /// <summary>Every application, by name.</summary>
+    public IReadOnlyList<StreamApplicationDefinition> Applications() =>
+    [
+        JoinTopology.Definition(Join),
+    ];
+
+    /// <summary>Fails naming the key when a value cannot work.</summary>
+    public void Validate()
+    {
+        InvalidConfigurationException.ThrowUnless(Enum.IsDefined(Guarantee), $"{SectionName}:{nameof(Guarantee)}", "must be ExactlyOnce or AtLeastOnce.");
+        InvalidConfigurationException.ThrowUnless(Threads >= 1, $"{SectionName}:{nameof(Threads)}", $"must be at least 1, was {Threads}.");
+        InvalidConfigurationException.ThrowUnless(CommitInterval is null || CommitInterval > TimeSpan.Zero, $"{SectionName}:{nameof(CommitInterval)}", $"must be positive, was {CommitInterval}.");
+        InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(StateDirectory), $"{SectionName}:{nameof(StateDirectory)}", "is required.");
+        Join.Validate();
+        var duplicate = Applications().GroupBy(application => application.ApplicationId).FirstOrDefault(group => group.Count() > 1);
+        InvalidConfigurationException.ThrowUnless(duplicate is null, SectionName, $"application id '{duplicate?.Key}' is used by more than one application.");
+    }
+}
+
+/// <summary>Processing guarantee of the stream applications.</summary>
+public enum ProcessingGuarantee
+{
+    /// <summary>Transactions: each input is reflected in the outputs exactly once.</summary>
+    ExactlyOnce,
+
+    /// <summary>No transactions: after a failure some inputs may be processed twice.</summary>
+    AtLeastOnce,
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using StreamingCL.Kafka;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace StreamingCL.Processors;
+
+/// <summary>Streamiz configuration of one application from the cluster and processor options.</summary>
+public static class StreamsConfiguration
+{
+    // Streamiz maps well-known librdkafka keys to typed properties marked with this (internal)
+    // attribute and refuses a string for them; other keys only reach the clients with a prefix.
+    private static readonly Dictionary<string, PropertyInfo> TypedProperties = typeof(StreamConfig).GetProperties()
+        .Select(property => (Property: property, Key: property.GetCustomAttributes().FirstOrDefault(a => a.GetType().Name == "StreamConfigPropertyAttribute")))
+        .Where(pair => pair.Key is not null && pair.Property.CanWrite)
+        .ToDictionary(pair => (string)pair.Key!.GetType().GetProperty("KeyName")!.GetValue(pair.Key)!, pair => pair.Property, StringComparer.Ordinal);
+
+    private static readonly string[] ClientPrefixes = ["main.consumer.", "restore.consumer.", "global.consumer.", "producer."];
+
+    /// <summary>
+    /// The config of <paramref name="application"/>: its id, the cluster, the guarantee, and every
+    /// pass-through client property of <see cref="KafkaOptions.Properties"/> (security included).
+    /// Keys Streamiz does not type reach the consumers and the producer but not its admin client.
+    /// </summary>
+    public static StreamConfig For(
+        StreamApplicationDefinition application,
+        string bootstrapServers,
+        KafkaOptions kafka,
+        ProcessorsOptions processors,
+        ILoggerFactory? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(processors);
+        var config = new StreamConfig<StringSerDes, StringSerDes>
+        {
+            ApplicationId = application.ApplicationId,
+            BootstrapServers = bootstrapServers,
+            // Guarantee first: setting it resets the commit interval.
+            Guarantee = processors.Guarantee == ProcessingGuarantee.ExactlyOnce ? Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE : Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
+            NumStreamThreads = processors.Threads,
+            StateDir = processors.StateDirectory,
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+            Logger = logging,
+        };
+        if (processors.CommitInterval is { } interval)
+        {
+            config.CommitIntervalMs = (long)interval.TotalMilliseconds;
+        }
+
+        foreach (var (key, value) in kafka.Properties)
+        {
+            Apply(config, key, value);
+        }
+
+        return config;
+    }
+
+    private static void Apply(StreamConfig config, string key, string value)
+    {
+        if (!TypedProperties.TryGetValue(key, out var property))
+        {
+            foreach (var prefix in ClientPrefixes)
+            {
+                config.AddConfig(prefix + key, value);
+            }
+
+            return;
+        }
+
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        try
+        {
+            property.SetValue(config, type.IsEnum ? ParseEnum(type, value) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            throw new InvalidConfigurationException($"{KafkaOptions.SectionName}:Properties:{key}", $"'{value}' is not a valid {type.Name}.");
+        }
+    }
+
+    /// <summary>librdkafka spells enum values sasl_ssl or cooperative-sticky; the .NET enums SaslSsl, CooperativeSticky.</summary>
+    private static object ParseEnum(Type type, string value) =>
+        Enum.GetNames(type).FirstOrDefault(name => string.Equals(name, value.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Enum.Parse(type, name)
+            : throw new ArgumentException($"unknown {type.Name} '{value}'");
+}
