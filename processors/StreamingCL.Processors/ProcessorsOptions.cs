@@ -14,7 +14,7 @@ public sealed class ProcessorsOptions
     /// Exactly-once by default; the embedded broker accepts transactions but does not enforce
     /// read_committed, so there it cannot be proven.
     /// </summary>
-    public ProcessingGuarantee Guarantee { get; set; } = ProcessingGuarantee.ExactlyOnce;
+    public Guarantee Guarantee { get; set; } = Guarantee.ExactlyOnce;
 
     /// <summary>Stream threads per application.</summary>
     public int Threads { get; set; } = 1;
@@ -48,7 +48,7 @@ public sealed class ProcessorsOptions
 }
 
 /// <summary>Processing guarantee of the stream applications.</summary>
-public enum ProcessingGuarantee
+public enum Guarantee
 {
     /// <summary>Transactions: each input is reflected in the outputs exactly once.</summary>
     ExactlyOnce,

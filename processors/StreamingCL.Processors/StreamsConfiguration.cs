@@ -39,7 +39,7 @@ public static class StreamsConfiguration
             ApplicationId = application.ApplicationId,
             BootstrapServers = bootstrapServers,
             // Guarantee first: setting it resets the commit interval.
-            Guarantee = processors.Guarantee == ProcessingGuarantee.ExactlyOnce ? Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE : Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
+            Guarantee = processors.Guarantee == Guarantee.ExactlyOnce ? Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE : Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
             NumStreamThreads = processors.Threads,
             StateDir = processors.StateDirectory,
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,

@@ -37,7 +37,7 @@ public sealed class StreamsConfigurationTests
     public void The_guarantee_and_commit_interval_come_from_the_options()
     {
         var exactlyOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { CommitInterval = TimeSpan.FromSeconds(2) });
-        var atLeastOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { Guarantee = ProcessingGuarantee.AtLeastOnce });
+        var atLeastOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { Guarantee = Guarantee.AtLeastOnce });
 
         Assert.Equal("streamingcl-join", exactlyOnce.ApplicationId);
         Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE, exactlyOnce.Guarantee);

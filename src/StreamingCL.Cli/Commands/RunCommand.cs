@@ -95,7 +95,11 @@ internal static class RunCommand
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
+        // Logs go to stderr: stdout carries only what scripts read (bootstrap.servers=...).
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("Streamiz", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information);
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
         if (embedded)

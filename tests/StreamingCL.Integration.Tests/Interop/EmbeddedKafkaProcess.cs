@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace StreamingCL.Integration.Tests.Interop;
 
-/// <summary>`streamingcl run --embedded` as a separate process, as a user starts it.</summary>
-public sealed class EmbeddedKafkaProcess : IAsyncLifetime
+/// <summary>`streamingcl run --embedded`: the broker alone.</summary>
+public sealed class BrokerProcess() : EmbeddedKafkaProcess();
+
+/// <summary>`streamingcl run [workers] --embedded` as a separate process, as a user starts it.</summary>
+public class EmbeddedKafkaProcess(params string[] workers) : IAsyncLifetime
 {
     private readonly string _readyFile = Path.Combine(Path.GetTempPath(), $"streamingcl-ready-{Guid.NewGuid():N}.json");
     private readonly System.Text.StringBuilder _errors = new();
@@ -25,7 +28,8 @@ public sealed class EmbeddedKafkaProcess : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", "--embedded", "--ready-file", _readyFile })
+        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", .. workers, "--embedded", "--ready-file", _readyFile, "--metrics-port", "0"];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -39,7 +43,7 @@ public sealed class EmbeddedKafkaProcess : IAsyncLifetime
             }
         };
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!File.Exists(_readyFile))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
@@ -57,6 +61,7 @@ public sealed class EmbeddedKafkaProcess : IAsyncLifetime
         using var ready = JsonDocument.Parse(await File.ReadAllTextAsync(_readyFile));
         BootstrapServers = ready.RootElement.GetProperty("bootstrap_servers").GetString()!;
         FirstLine = (await _process.StandardOutput.ReadLineAsync())!;
+        _ = _process.StandardOutput.ReadToEndAsync(); // keep draining: workers log to stdout
     }
 
     /// <summary>Sends SIGTERM and returns the exit code.</summary>

@@ -8,7 +8,7 @@ using StreamingCL.Tests.Shared;
 namespace StreamingCL.Integration.Tests.Interop;
 
 /// <summary>Clients we did not write (kcat, python3-avro) against `streamingcl run --embedded`.</summary>
-public sealed class InteroperabilityTests(EmbeddedKafkaProcess broker) : IClassFixture<EmbeddedKafkaProcess>
+public sealed class InteroperabilityTests(BrokerProcess broker) : IClassFixture<BrokerProcess>
 {
     [Fact]
     public void The_process_prints_its_bootstrap_servers_on_one_line()

@@ -5,7 +5,7 @@ public sealed class RunEmbeddedShutdownTests
     [Fact]
     public async Task Run_embedded_stops_cleanly_on_sigterm()
     {
-        await using var broker = new EmbeddedKafkaProcess();
+        await using var broker = new BrokerProcess();
         await broker.InitializeAsync();
 
         Assert.True(File.Exists(broker.ReadyFile));
