@@ -11,10 +11,11 @@ public sealed class ProcessorsOptions
 
     /// <summary>
     /// Exactly-once (transactions: input offsets committed with the outputs) or at-least-once.
-    /// Exactly-once by default; the embedded broker accepts transactions but does not enforce
-    /// read_committed, so there it cannot be proven.
+    /// Unset: exactly-once on a real cluster, at-least-once on the embedded broker, whose mock
+    /// coordinator accepts transactional offset commits without storing them (a restart would
+    /// re-read everything) and does not enforce read_committed.
     /// </summary>
-    public Guarantee Guarantee { get; set; } = Guarantee.ExactlyOnce;
+    public Guarantee? Guarantee { get; set; }
 
     /// <summary>Stream threads per application.</summary>
     public int Threads { get; set; } = 1;
@@ -28,6 +29,9 @@ public sealed class ProcessorsOptions
     /// <summary>The join (Processors:Join).</summary>
     public JoinOptions Join { get; set; } = new();
 
+    /// <summary>The guarantee to run with: the configured one, else the default for the cluster kind.</summary>
+    public Guarantee EffectiveGuarantee(bool embedded) => Guarantee ?? (embedded ? Processors.Guarantee.AtLeastOnce : Processors.Guarantee.ExactlyOnce);
+
     /// <summary>Every application, by name.</summary>
     public IReadOnlyList<StreamApplicationDefinition> Applications() =>
     [
@@ -37,7 +41,7 @@ public sealed class ProcessorsOptions
     /// <summary>Fails naming the key when a value cannot work.</summary>
     public void Validate()
     {
-        InvalidConfigurationException.ThrowUnless(Enum.IsDefined(Guarantee), $"{SectionName}:{nameof(Guarantee)}", "must be ExactlyOnce or AtLeastOnce.");
+        InvalidConfigurationException.ThrowUnless(Guarantee is null || Enum.IsDefined(Guarantee.Value), $"{SectionName}:{nameof(Guarantee)}", "must be ExactlyOnce or AtLeastOnce.");
         InvalidConfigurationException.ThrowUnless(Threads >= 1, $"{SectionName}:{nameof(Threads)}", $"must be at least 1, was {Threads}.");
         InvalidConfigurationException.ThrowUnless(CommitInterval is null || CommitInterval > TimeSpan.Zero, $"{SectionName}:{nameof(CommitInterval)}", $"must be positive, was {CommitInterval}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(StateDirectory), $"{SectionName}:{nameof(StateDirectory)}", "is required.");

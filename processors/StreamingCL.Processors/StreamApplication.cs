@@ -33,11 +33,7 @@ public static class StreamApplication
             .Select(topic => topic[..^RepartitionSuffix.Length])
             .Distinct()
             .ToList();
-        var sources = nodes.OfType<ISourceNodeDescription>()
-            .SelectMany(source => source.Topics)
-            .Where(topic => !topic.EndsWith(RepartitionSuffix, StringComparison.Ordinal))
-            .Distinct()
-            .ToList();
+        var sources = SourceTopics(nodes);
         var storeNames = nodes.OfType<IProcessorNodeDescription>().SelectMany(processor => processor.Stores).Distinct().ToList();
 
         if (sources.Count == 0)
@@ -60,4 +56,18 @@ public static class StreamApplication
         var stores = storeNames.Select(store => new StateStoreTopic(store, windowedStores.TryGetValue(store, out var retention) ? retention : null)).ToList();
         return new StreamApplicationTopics(applicationId, sources.Max(partitionsOf), stores, repartitions);
     }
+
+    /// <summary>The topics the application reads (its internal repartition topics excluded).</summary>
+    public static IReadOnlyList<string> SourceTopics(Topology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        return SourceTopics(topology.Describe().SubTopologies.SelectMany(subTopology => subTopology.Nodes).ToList());
+    }
+
+    private static List<string> SourceTopics(List<INodeDescription> nodes) =>
+        nodes.OfType<ISourceNodeDescription>()
+            .SelectMany(source => source.Topics)
+            .Where(topic => !topic.EndsWith(RepartitionSuffix, StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
 }

@@ -29,6 +29,7 @@ public static class StreamsConfiguration
         string bootstrapServers,
         KafkaOptions kafka,
         ProcessorsOptions processors,
+        bool embedded,
         ILoggerFactory? logging = null)
     {
         ArgumentNullException.ThrowIfNull(application);
@@ -39,7 +40,9 @@ public static class StreamsConfiguration
             ApplicationId = application.ApplicationId,
             BootstrapServers = bootstrapServers,
             // Guarantee first: setting it resets the commit interval.
-            Guarantee = processors.Guarantee == Guarantee.ExactlyOnce ? Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE : Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
+            Guarantee = processors.EffectiveGuarantee(embedded) == Guarantee.ExactlyOnce
+                ? Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE
+                : Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
             NumStreamThreads = processors.Threads,
             StateDir = processors.StateDirectory,
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,

@@ -26,6 +26,7 @@ internal static class Cli
         RunCommand.Build(),
         DriftCommand.Build(),
         ExperimentCommand.Build(),
+        BenchCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -22,7 +22,7 @@ public sealed class StreamsConfigurationTests
             },
         };
 
-        var config = StreamsConfiguration.For(Join, "broker:9093", kafka, new ProcessorsOptions());
+        var config = StreamsConfiguration.For(Join, "broker:9093", kafka, new ProcessorsOptions(), embedded: false);
 
         var admin = config.ToAdminConfig("admin");
         Assert.Equal(SecurityProtocol.SaslSsl, admin.SecurityProtocol);
@@ -36,13 +36,17 @@ public sealed class StreamsConfigurationTests
     [Fact]
     public void The_guarantee_and_commit_interval_come_from_the_options()
     {
-        var exactlyOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { CommitInterval = TimeSpan.FromSeconds(2) });
-        var atLeastOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { Guarantee = Guarantee.AtLeastOnce });
+        var exactlyOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { CommitInterval = TimeSpan.FromSeconds(2) }, embedded: false);
+        var atLeastOnce = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { Guarantee = Guarantee.AtLeastOnce }, embedded: false);
+        var embedded = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions(), embedded: true);
+        var embeddedButAsked = StreamsConfiguration.For(Join, "b:9092", new KafkaOptions(), new ProcessorsOptions { Guarantee = Guarantee.ExactlyOnce }, embedded: true);
 
         Assert.Equal("streamingcl-join", exactlyOnce.ApplicationId);
         Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE, exactlyOnce.Guarantee);
         Assert.Equal(2000, exactlyOnce.CommitIntervalMs);
         Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE, atLeastOnce.Guarantee);
+        Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE, embedded.Guarantee);
+        Assert.Equal(Streamiz.Kafka.Net.ProcessingGuarantee.EXACTLY_ONCE, embeddedButAsked.Guarantee);
     }
 
     [Fact]
@@ -50,7 +54,7 @@ public sealed class StreamsConfigurationTests
     {
         var kafka = new KafkaOptions { Properties = new() { ["security.protocol"] = "SASL_TLS" } };
 
-        var error = Assert.Throws<InvalidConfigurationException>(() => StreamsConfiguration.For(Join, "b:9092", kafka, new ProcessorsOptions()));
+        var error = Assert.Throws<InvalidConfigurationException>(() => StreamsConfiguration.For(Join, "b:9092", kafka, new ProcessorsOptions(), embedded: false));
 
         Assert.Equal("Kafka:Properties:security.protocol", error.Key);
     }

@@ -116,7 +116,7 @@ internal static class RunCommand
         {
             builder.Services.AddSingleton<IHostedService>(services => new StreamApplicationService(
                 application,
-                () => StreamsConfiguration.For(application, endpoint.BootstrapServers, kafka, processors, services.GetRequiredService<ILoggerFactory>()),
+                () => StreamsConfiguration.For(application, endpoint.BootstrapServers, kafka, processors, embedded, services.GetRequiredService<ILoggerFactory>()),
                 environment,
                 services.GetRequiredService<ILogger<StreamApplicationService>>()));
         }
