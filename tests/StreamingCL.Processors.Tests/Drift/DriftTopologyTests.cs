@@ -84,7 +84,8 @@ public sealed class DriftTopologyTests : IDisposable
         Predict(1, Start + (2 * Size) + Grace, 0.5, []);
         var next = Assert.Single(Metrics());
         Assert.Equal(Start + Size, next.WindowStart);
-        Assert.Equal(101L, next.SampleSize); // the predictions of the second window, and the one that closed the first
+        AssertNumeric(next, Reference, [0.5, .. Current]); // the one that closed the first window, then the second's; not the late 0.99
+        Assert.Equal(101L, next.SampleSize);
         Assert.Equal(100L, closed.SampleSize);
         AssertNumeric(closed, Reference, Current);
     }
