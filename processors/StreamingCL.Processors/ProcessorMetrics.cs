@@ -12,6 +12,7 @@ public sealed class ProcessorMetrics
 {
     private readonly Counter _events;
     private readonly Counter _deadLetters;
+    private readonly Counter _skipped;
     private readonly Gauge _drift;
     private readonly Counter _driftSignals;
     private readonly Gauge _performance;
@@ -26,6 +27,7 @@ public sealed class ProcessorMetrics
         var factory = Metrics.WithCustomRegistry(registry);
         _events = factory.CreateCounter("streamingcl_events_total", "Events accepted by a stream application, by input topic.", ["application", "topic"]);
         _deadLetters = factory.CreateCounter("streamingcl_dead_letters_total", "Records written to dead-letters, by the application that rejected them and why.", ["processor", "kind"]);
+        _skipped = factory.CreateCounter("streamingcl_skipped_total", "Valid input an application deliberately left unused, by reason (e.g. a record later than its window's grace, a window too small to compare).", ["application", "reason"]);
         _drift = factory.CreateGauge("streamingcl_drift_statistic", "Latest drift statistic of a model's feature (or __score__, __error__).", ["model", "feature", "statistic"]);
         _driftSignals = factory.CreateCounter("streamingcl_drift_signals_total", "Drift metrics published at drift severity: windows over threshold and detector changes.", ["model", "feature", "kind"]);
         _performance = factory.CreateGauge("streamingcl_model_metric", "Latest windowed quality metric of a model version.", ["model", "version", "metric"]);
@@ -37,6 +39,12 @@ public sealed class ProcessorMetrics
 
     /// <summary>An event accepted from an input topic.</summary>
     public void Accepted(string application, string topic) => _events.WithLabels(application, topic).Inc();
+
+    /// <summary>
+    /// Valid input deliberately left unused (not bad input, which is dead-lettered): counted so
+    /// that nothing is dropped silently.
+    /// </summary>
+    public void Skipped(string application, string reason) => _skipped.WithLabels(application, reason).Inc();
 
     /// <summary>A record rejected to the dead-letter topic.</summary>
     public void Observe(DeadLetter deadLetter)

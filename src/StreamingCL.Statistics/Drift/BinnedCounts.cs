@@ -17,6 +17,22 @@ public sealed class BinnedCounts
         _counts = new long[profile.BinCount];
     }
 
+    internal BinnedCounts(ReferenceProfile profile, ReadOnlySpan<long> counts)
+        : this(profile)
+    {
+        if (counts.Length != _counts.Length)
+        {
+            throw new ArgumentException($"The profile has {_counts.Length} bins, got {counts.Length} counts.", nameof(counts));
+        }
+
+        for (var i = 0; i < counts.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(counts[i], nameof(counts));
+            _counts[i] = counts[i];
+            Count += counts[i];
+        }
+    }
+
     /// <summary>The profile whose bins are counted.</summary>
     public ReferenceProfile Profile { get; }
 

@@ -60,6 +60,13 @@ public sealed class CategoricalReferenceProfile
     /// <summary>Creates an empty streaming counter compared against this profile.</summary>
     public CategoryCounts CreateCounts() => new(this);
 
+    /// <summary>
+    /// Creates a streaming counter holding <paramref name="counts"/>, a checkpoint of
+    /// <see cref="CategoryCounts.Counts"/> (e.g. restored from a stream processor's state store):
+    /// each category once, with a non-negative count.
+    /// </summary>
+    public CategoryCounts CreateCounts(IEnumerable<KeyValuePair<string, long>> counts) => new(this, counts);
+
     private static long NonEmptyTotal(Dictionary<string, long> counts, string parameter)
     {
         var total = counts.Values.Sum();

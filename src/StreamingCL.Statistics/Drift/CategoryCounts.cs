@@ -39,6 +39,23 @@ public sealed class CategoryCounts
 
     internal CategoryCounts(CategoricalReferenceProfile profile) => Profile = profile;
 
+    internal CategoryCounts(CategoricalReferenceProfile profile, IEnumerable<KeyValuePair<string, long>> counts)
+        : this(profile)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var (category, count) in counts)
+        {
+            ArgumentNullException.ThrowIfNull(category, nameof(counts));
+            ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(counts));
+            if (!_counts.TryAdd(category, count))
+            {
+                throw new ArgumentException($"Category '{category}' appears twice.", nameof(counts));
+            }
+
+            Count += count;
+        }
+    }
+
     /// <summary>The reference compared against.</summary>
     public CategoricalReferenceProfile Profile { get; }
 

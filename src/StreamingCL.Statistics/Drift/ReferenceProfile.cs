@@ -115,6 +115,13 @@ public sealed class ReferenceProfile
     /// <summary>Creates an empty streaming histogram over this profile's bins.</summary>
     public BinnedCounts CreateCounts() => new(this);
 
+    /// <summary>
+    /// Creates a streaming histogram holding <paramref name="counts"/>, a checkpoint of
+    /// <see cref="BinnedCounts.Counts"/> over this profile's bins (e.g. restored from a stream
+    /// processor's state store): one non-negative count per bin.
+    /// </summary>
+    public BinnedCounts CreateCounts(ReadOnlySpan<long> counts) => new(this, counts);
+
     internal static ReferenceProfile FromSorted(ReadOnlySpan<double> sorted, int binCount)
     {
         var edges = new List<double>(binCount - 1);

@@ -56,6 +56,17 @@ public sealed class DriftEdgeCaseTests
     }
 
     [Fact]
+    public void Restored_counts_are_validated()
+    {
+        var profile = ReferenceProfile.FromStored([1.0, 2.0], [0.2, 0.3, 0.5]);
+        Assert.Contains("3 bins, got 2 counts", Assert.Throws<ArgumentException>(() => profile.CreateCounts([1, 2])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => profile.CreateCounts([1, -1, 2]));
+        var categories = CategoricalReferenceProfile.FromCounts([new("a", 3), new("b", 1)]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => categories.CreateCounts([new("a", -1)]));
+        Assert.Contains("'a' appears twice", Assert.Throws<ArgumentException>(() => categories.CreateCounts([new("a", 1), new("a", 2)])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Categorical_input_rejects_nulls_and_empty_samples()
     {
         Assert.Throws<ArgumentNullException>(() => CategoricalDrift.Compare(["a", null!], ["a"]));

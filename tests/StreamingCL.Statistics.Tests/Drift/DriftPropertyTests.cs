@@ -68,6 +68,33 @@ public sealed class DriftPropertyTests
             Assert.True(bin == profile.BinCount - 1 || value <= profile.Edges[bin], "value must not exceed the bin's upper edge");
         });
 
+    [Fact]
+    public void Binned_counts_restored_from_a_checkpoint_give_the_same_statistics() =>
+        Gen.Select(Sample, Sample).Sample((reference, current) =>
+        {
+            var counts = ReferenceProfile.FromSample(reference).CreateCounts();
+            counts.AddRange(current);
+            var restored = counts.Profile.CreateCounts(counts.Counts.ToArray());
+            Assert.Equal(counts.Count, restored.Count);
+            Assert.Equal(counts.PopulationStabilityIndex(), restored.PopulationStabilityIndex());
+            Assert.Equal(counts.JensenShannonDistance(), restored.JensenShannonDistance());
+        });
+
+    [Fact]
+    public void Category_counts_restored_from_a_checkpoint_give_the_same_statistics() =>
+        Gen.Select(Gen.Int[0, 5].Array[1, 100], Gen.Int[0, 7].Array[1, 100]).Sample((reference, current) =>
+        {
+            var counts = CategoricalReferenceProfile.FromValues(reference.Select(c => $"c{c}")).CreateCounts();
+            foreach (var category in current)
+            {
+                counts.Add($"c{category}");
+            }
+
+            var restored = counts.Profile.CreateCounts(counts.Counts);
+            Assert.Equal(counts.Count, restored.Count);
+            Assert.Equal(counts.Compare(), restored.Compare());
+        });
+
     private static Gen<double[]> Shares(int bins) =>
         Gen.Int[0, 50].Array[bins].Where(counts => counts.Sum() > 0).Select(counts => counts.Select(c => (double)c / counts.Sum()).ToArray());
 }
