@@ -19,6 +19,8 @@ public sealed class ProcessorMetrics
     private readonly Counter _verdicts;
     private readonly Gauge _trafficWeights;
     private readonly Counter _triggers;
+    private readonly Counter _suppressedTriggers;
+    private readonly Counter _skipped;
 
     /// <summary>Registers the metrics on <paramref name="registry"/>.</summary>
     public ProcessorMetrics(CollectorRegistry registry)
@@ -33,10 +35,15 @@ public sealed class ProcessorMetrics
         _verdicts = factory.CreateCounter("streamingcl_experiment_verdicts_total", "Experiment verdicts published, by verdict.", ["experiment", "variant", "verdict"]);
         _trafficWeights = factory.CreateGauge("streamingcl_traffic_weight", "Current traffic share of an arm of an experiment or rollout.", ["target", "arm"]);
         _triggers = factory.CreateCounter("streamingcl_retrain_triggers_total", "Retrain triggers fired, by model and kind.", ["model", "kind"]);
+        _suppressedTriggers = factory.CreateCounter("streamingcl_retrain_triggers_suppressed_total", "Retrain triggers whose evidence came within the model's cooldown, by model and kind.", ["model", "kind"]);
+        _skipped = factory.CreateCounter("streamingcl_records_skipped_total", "Valid records an application left out of its results by rule (e.g. unlabeled, or too late for a closed window), by reason.", ["application", "reason"]);
     }
 
     /// <summary>An event accepted from an input topic.</summary>
     public void Accepted(string application, string topic) => _events.WithLabels(application, topic).Inc();
+
+    /// <summary>A valid record left out of the results by a documented rule (not an error: no dead letter).</summary>
+    public void Skipped(string application, string reason) => _skipped.WithLabels(application, reason).Inc();
 
     /// <summary>A record rejected to the dead-letter topic.</summary>
     public void Observe(DeadLetter deadLetter)
@@ -99,4 +106,7 @@ public sealed class ProcessorMetrics
         ArgumentNullException.ThrowIfNull(trigger);
         _triggers.WithLabels(trigger.ModelName, trigger.Kind.ToString()).Inc();
     }
+
+    /// <summary>A retrain trigger that did not fire because the model was in its cooldown.</summary>
+    public void Suppressed(string model, TriggerKind kind) => _suppressedTriggers.WithLabels(model, kind.ToString()).Inc();
 }
