@@ -190,6 +190,16 @@ public sealed class PerformanceTopologyTests : IDisposable
         Assert.Equal((Start, 1L), (metric.WindowStart, metric.ExampleCount));
     }
 
+    [Fact]
+    public void Its_internal_topics_are_the_changelogs_of_its_stores_and_the_repartition_by_version()
+    {
+        var topics = PerformanceTopology.Definition(Options).InternalTopics(_harness.Environment);
+
+        Assert.Equal([new StateStoreTopic(PerformanceTransformer.StoreName), new StateStoreTopic(PerformanceTransformer.StreamTimeStoreName)], topics.Stores);
+        Assert.Equal(["streamingcl-performance-performance-by-version-repartition"], topics.Repartitions.Select(topics.RepartitionTopic));
+        Assert.Equal(8, topics.Partitions);
+    }
+
     public void Dispose() => _harness.Dispose();
 
     /// <summary>A labeled example, labeled at <paramref name="labeledAt"/> (predicted a second before).</summary>
