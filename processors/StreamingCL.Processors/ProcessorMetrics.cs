@@ -20,6 +20,7 @@ public sealed class ProcessorMetrics
     private readonly Counter _verdicts;
     private readonly Gauge _trafficWeights;
     private readonly Counter _triggers;
+    private readonly Counter _suppressedTriggers;
 
     /// <summary>Registers the metrics on <paramref name="registry"/>.</summary>
     public ProcessorMetrics(CollectorRegistry registry)
@@ -27,7 +28,7 @@ public sealed class ProcessorMetrics
         var factory = Metrics.WithCustomRegistry(registry);
         _events = factory.CreateCounter("streamingcl_events_total", "Events accepted by a stream application, by input topic.", ["application", "topic"]);
         _deadLetters = factory.CreateCounter("streamingcl_dead_letters_total", "Records written to dead-letters, by the application that rejected them and why.", ["processor", "kind"]);
-        _skipped = factory.CreateCounter("streamingcl_skipped_total", "Valid input an application deliberately left unused, by reason (e.g. a record later than its window's grace, a window too small to compare).", ["application", "reason"]);
+        _skipped = factory.CreateCounter("streamingcl_skipped_total", "Valid input an application deliberately left unused, by reason (later than its window's grace, unlabeled, a window too small to compare, ...).", ["application", "reason"]);
         _drift = factory.CreateGauge("streamingcl_drift_statistic", "Latest drift statistic of a model's feature (or __score__, __error__).", ["model", "feature", "statistic"]);
         _driftSignals = factory.CreateCounter("streamingcl_drift_signals_total", "Drift metrics published at drift severity: windows over threshold and detector changes.", ["model", "feature", "kind"]);
         _performance = factory.CreateGauge("streamingcl_model_metric", "Latest windowed quality metric of a model version.", ["model", "version", "metric"]);
@@ -35,14 +36,15 @@ public sealed class ProcessorMetrics
         _verdicts = factory.CreateCounter("streamingcl_experiment_verdicts_total", "Experiment verdicts published, by verdict.", ["experiment", "variant", "verdict"]);
         _trafficWeights = factory.CreateGauge("streamingcl_traffic_weight", "Current traffic share of an arm of an experiment or rollout.", ["target", "arm"]);
         _triggers = factory.CreateCounter("streamingcl_retrain_triggers_total", "Retrain triggers fired, by model and kind.", ["model", "kind"]);
+        _suppressedTriggers = factory.CreateCounter("streamingcl_retrain_triggers_suppressed_total", "Retrain triggers whose evidence came within the model's cooldown, by model and kind.", ["model", "kind"]);
     }
 
     /// <summary>An event accepted from an input topic.</summary>
     public void Accepted(string application, string topic) => _events.WithLabels(application, topic).Inc();
 
     /// <summary>
-    /// Valid input deliberately left unused (not bad input, which is dead-lettered): counted so
-    /// that nothing is dropped silently.
+    /// Valid input deliberately left unused by a documented rule (not bad input, which is
+    /// dead-lettered): counted so that nothing is dropped silently.
     /// </summary>
     public void Skipped(string application, string reason) => _skipped.WithLabels(application, reason).Inc();
 
@@ -107,4 +109,7 @@ public sealed class ProcessorMetrics
         ArgumentNullException.ThrowIfNull(trigger);
         _triggers.WithLabels(trigger.ModelName, trigger.Kind.ToString()).Inc();
     }
+
+    /// <summary>A retrain trigger that did not fire because the model was in its cooldown.</summary>
+    public void Suppressed(string model, TriggerKind kind) => _suppressedTriggers.WithLabels(model, kind.ToString()).Inc();
 }

@@ -24,6 +24,7 @@ internal static class Cli
         ConfigOption,
         TopicsCommand.Build(),
         RunCommand.Build(),
+        TriggerCommand.Build(),
         DriftCommand.Build(),
         ExperimentCommand.Build(),
         BenchCommand.Build(),

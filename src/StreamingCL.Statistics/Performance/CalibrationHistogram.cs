@@ -39,6 +39,27 @@ internal sealed class CalibrationHistogram(int bins)
         _confidenceSums[bin].Add(weight * confidence);
     }
 
+    public CalibrationSnapshot Snapshot() => new([.. _counts], [.. _correct], [.. _confidenceSums.Select(sum => sum.Snapshot())]);
+
+    public static CalibrationHistogram Restore(CalibrationSnapshot snapshot)
+    {
+        var bins = snapshot.Counts.Count;
+        if (bins < 1 || snapshot.Correct.Count != bins || snapshot.ConfidenceSums.Count != bins)
+        {
+            throw new ArgumentException("A calibration snapshot needs at least one bin and as many correct counts and confidence sums as counts.", nameof(snapshot));
+        }
+
+        var histogram = new CalibrationHistogram(bins);
+        for (var bin = 0; bin < bins; bin++)
+        {
+            histogram._counts[bin] = snapshot.Counts[bin];
+            histogram._correct[bin] = snapshot.Correct[bin];
+            histogram._confidenceSums[bin] = new CompensatedSum(snapshot.ConfidenceSums[bin]);
+        }
+
+        return histogram;
+    }
+
     public void Clear()
     {
         Array.Clear(_counts);

@@ -6,7 +6,7 @@ namespace StreamingCL.Statistics.Performance;
 /// </summary>
 /// <remarks>
 /// <para>Each example is the predicted probability p of the positive class and the actual label.
-/// The predicted label is positive when p &gt;= 0.5.</para>
+/// The predicted label is positive when p &gt;= the decision threshold (0.5 unless given).</para>
 /// <list type="bullet">
 /// <item><see cref="Accuracy"/>: share of correctly predicted labels (<c>accuracy_score</c>).</item>
 /// <item><see cref="LogLoss"/>: mean of -ln p for positives and -ln(1 - p) for negatives, each
@@ -21,6 +21,8 @@ namespace StreamingCL.Statistics.Performance;
 /// <para>Every metric is NaN while it is undefined: without examples, and for ROC AUC without both
 /// classes (where scikit-learn raises). Adding costs O(1); reading ECE costs O(calibration bins)
 /// and the AUC estimate O(ROC AUC bins). Not thread-safe.</para>
+/// <para><see cref="Snapshot"/> and <see cref="Restore"/> turn the accumulator into plain data and
+/// back, exactly, for state that must survive a restart (a stream processor's window).</para>
 /// </remarks>
 public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
 {
@@ -36,18 +38,46 @@ public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
     /// <summary>Creates an empty accumulator.</summary>
     /// <param name="calibrationBins">Equal-width confidence bins of the expected calibration error.</param>
     /// <param name="rocAucBins">Equal-width score bins of the ROC AUC estimate; its error bound shrinks as they grow.</param>
-    public ClassificationMetrics(int calibrationBins = 10, int rocAucBins = 1000)
+    /// <param name="decisionThreshold">
+    /// The predicted label is positive when p &gt;= this, for <see cref="Accuracy"/>. Calibration is
+    /// about the probabilities themselves, so the ECE keeps the top label (p &gt;= 0.5) whatever it is.
+    /// </param>
+    public ClassificationMetrics(int calibrationBins = 10, int rocAucBins = 1000, double decisionThreshold = 0.5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(calibrationBins, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rocAucBins, 1);
+        if (!(decisionThreshold is >= 0.0 and <= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decisionThreshold), decisionThreshold, "A decision threshold must be in [0, 1].");
+        }
+
         _calibration = new CalibrationHistogram(calibrationBins);
         _rocAuc = new HistogramRocAuc(rocAucBins);
+        DecisionThreshold = decisionThreshold;
     }
+
+    private ClassificationMetrics(ClassificationMetricsSnapshot snapshot)
+    {
+        if (!(snapshot.DecisionThreshold is >= 0.0 and <= 1.0))
+        {
+            throw new ArgumentException($"The snapshot's decision threshold {snapshot.DecisionThreshold} is not in [0, 1].", nameof(snapshot));
+        }
+
+        _calibration = CalibrationHistogram.Restore(snapshot.Calibration);
+        _rocAuc = HistogramRocAuc.Restore(snapshot.RocAuc);
+        DecisionThreshold = snapshot.DecisionThreshold;
+        _correct = snapshot.Correct;
+        _logLossSum = new CompensatedSum(snapshot.LogLossSum);
+        _brierSum = new CompensatedSum(snapshot.BrierSum);
+    }
+
+    /// <summary>The predicted label is positive when p &gt;= this (see <see cref="Accuracy"/>).</summary>
+    public double DecisionThreshold { get; }
 
     /// <summary>Number of examples added since creation or the last <see cref="Clear"/>.</summary>
     public long Count => _rocAuc.PositiveCount + _rocAuc.NegativeCount;
 
-    /// <summary>Share of examples whose predicted label (p &gt;= 0.5) is the actual one.</summary>
+    /// <summary>Share of examples whose predicted label (p &gt;= <see cref="DecisionThreshold"/>) is the actual one.</summary>
     public double Accuracy => Mean(_correct);
 
     /// <summary>Mean cross-entropy with probabilities clipped to [<see cref="LogLossEpsilon"/>, 1 - <see cref="LogLossEpsilon"/>].</summary>
@@ -79,6 +109,18 @@ public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
         Accumulate(probability, label, 1);
     }
 
+    /// <summary>An accumulator in the state of <paramref name="snapshot"/>: adding to it gives exactly what adding to the original would have.</summary>
+    /// <exception cref="ArgumentException">The snapshot is inconsistent (bins of different lengths, a threshold outside [0, 1]).</exception>
+    public static ClassificationMetrics Restore(ClassificationMetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new ClassificationMetrics(snapshot);
+    }
+
+    /// <summary>The whole state as plain data; see <see cref="Restore"/>.</summary>
+    public ClassificationMetricsSnapshot Snapshot() =>
+        new(DecisionThreshold, _correct, _logLossSum.Snapshot(), _brierSum.Snapshot(), _calibration.Snapshot(), _rocAuc.Snapshot());
+
     /// <summary>Forgets every example.</summary>
     public void Clear()
     {
@@ -95,15 +137,14 @@ public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
 
     private void Accumulate(double probability, bool label, int weight)
     {
-        var predictedPositive = probability >= 0.5;
-        var correct = predictedPositive == label;
+        var topLabelPositive = probability >= 0.5;
         var likelihood = Math.Clamp(label ? probability : 1 - probability, LogLossEpsilon, 1 - LogLossEpsilon);
         var error = (label ? 1.0 : 0.0) - probability;
 
-        _correct += correct ? weight : 0;
+        _correct += (probability >= DecisionThreshold) == label ? weight : 0;
         _logLossSum.Add(-weight * Math.Log(likelihood));
         _brierSum.Add(weight * error * error);
-        _calibration.Add(predictedPositive ? probability : 1 - probability, correct, weight);
+        _calibration.Add(topLabelPositive ? probability : 1 - probability, topLabelPositive == label, weight);
         _rocAuc.Add(probability, label, weight);
     }
 

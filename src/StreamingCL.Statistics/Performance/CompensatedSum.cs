@@ -11,7 +11,15 @@ internal struct CompensatedSum
     private double _sum;
     private double _compensation;
 
+    public CompensatedSum(CompensatedSumSnapshot snapshot)
+    {
+        _sum = snapshot.Sum;
+        _compensation = snapshot.Compensation;
+    }
+
     public readonly double Value => _sum + _compensation;
+
+    public readonly CompensatedSumSnapshot Snapshot() => new(_sum, _compensation);
 
     public void Add(double x)
     {

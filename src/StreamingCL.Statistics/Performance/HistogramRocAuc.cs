@@ -44,6 +44,28 @@ internal sealed class HistogramRocAuc(int bins)
         }
     }
 
+    public RocAucSnapshot Snapshot() => new([.. _positives], [.. _negatives]);
+
+    public static HistogramRocAuc Restore(RocAucSnapshot snapshot)
+    {
+        var bins = snapshot.Positives.Count;
+        if (bins < 1 || snapshot.Negatives.Count != bins)
+        {
+            throw new ArgumentException("A ROC AUC snapshot needs at least one bin and as many negative counts as positive ones.", nameof(snapshot));
+        }
+
+        var histogram = new HistogramRocAuc(bins);
+        for (var bin = 0; bin < bins; bin++)
+        {
+            histogram._positives[bin] = snapshot.Positives[bin];
+            histogram._negatives[bin] = snapshot.Negatives[bin];
+            histogram._positiveCount += snapshot.Positives[bin];
+            histogram._negativeCount += snapshot.Negatives[bin];
+        }
+
+        return histogram;
+    }
+
     public void Clear()
     {
         Array.Clear(_positives);

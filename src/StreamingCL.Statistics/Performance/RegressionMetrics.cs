@@ -3,13 +3,29 @@ namespace StreamingCL.Statistics.Performance;
 /// <summary>
 /// Regression metrics accumulated in fixed memory, for tumbling windows: mean absolute error and
 /// root mean squared error, as scikit-learn's <c>mean_absolute_error</c> and
-/// <c>root_mean_squared_error</c>. NaN without examples. Not thread-safe.
+/// <c>root_mean_squared_error</c>. NaN without examples. Not thread-safe. <see cref="Snapshot"/>
+/// and <see cref="Restore"/> turn it into plain data and back, exactly.
 /// </summary>
 public sealed class RegressionMetrics : IWindowMetrics<RegressionExample>
 {
     private long _count;
     private CompensatedSum _absoluteErrorSum;
     private CompensatedSum _squaredErrorSum;
+
+    /// <summary>An accumulator in the state of <paramref name="snapshot"/>: adding to it gives exactly what adding to the original would have.</summary>
+    public static RegressionMetrics Restore(RegressionMetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new RegressionMetrics
+        {
+            _count = snapshot.Count,
+            _absoluteErrorSum = new CompensatedSum(snapshot.AbsoluteErrorSum),
+            _squaredErrorSum = new CompensatedSum(snapshot.SquaredErrorSum),
+        };
+    }
+
+    /// <summary>The whole state as plain data; see <see cref="Restore"/>.</summary>
+    public RegressionMetricsSnapshot Snapshot() => new(_count, _absoluteErrorSum.Snapshot(), _squaredErrorSum.Snapshot());
 
     /// <summary>Number of examples added since creation or the last <see cref="Clear"/>.</summary>
     public long Count => _count;

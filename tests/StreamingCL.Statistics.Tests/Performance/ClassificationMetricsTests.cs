@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StreamingCL.Statistics.Performance;
 using static StreamingCL.Statistics.Tests.Performance.PerformanceReference;
 
@@ -65,6 +66,61 @@ public sealed class ClassificationMetricsTests
                 AssertClose(expected.RocAucErrorBound, window.RocAucErrorBound, $"AUC error bound at {i}");
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(WindowIndices))]
+    public void A_snapshot_restored_from_json_goes_on_bit_for_bit_like_the_original(int index)
+    {
+        var window = ClassificationWindows[index];
+        var original = new ClassificationMetrics(window.CalibrationBins, window.RocAucBins, decisionThreshold: 0.3);
+        var restored = new ClassificationMetrics(window.CalibrationBins, window.RocAucBins, decisionThreshold: 0.3);
+        for (var i = 0; i < window.Labels.Length; i++)
+        {
+            // A round trip through JSON before every example: what a stream processor's state store does.
+            var json = JsonSerializer.Serialize(restored.Snapshot());
+            restored = ClassificationMetrics.Restore(JsonSerializer.Deserialize<ClassificationMetricsSnapshot>(json)!);
+            original.Add(window.Probabilities[i], window.Labels[i] == 1);
+            restored.Add(window.Probabilities[i], window.Labels[i] == 1);
+        }
+
+        Assert.Equal(original.Count, restored.Count);
+        Assert.Equal(0.3, restored.DecisionThreshold);
+        Assert.Equal(original.Accuracy, restored.Accuracy);
+        Assert.Equal(original.LogLoss, restored.LogLoss);
+        Assert.Equal(original.BrierScore, restored.BrierScore);
+        Assert.Equal(original.ExpectedCalibrationError, restored.ExpectedCalibrationError);
+        Assert.Equal(original.RocAucEstimate, restored.RocAucEstimate);
+        Assert.Equal(original.RocAucErrorBound, restored.RocAucErrorBound);
+    }
+
+    [Fact]
+    public void The_decision_threshold_moves_accuracy_and_leaves_calibration_to_the_top_label()
+    {
+        var atHalf = new ClassificationMetrics();
+        var atSeventy = new ClassificationMetrics(decisionThreshold: 0.7);
+        foreach (var metrics in new[] { atHalf, atSeventy })
+        {
+            metrics.Add(0.6, false);
+            metrics.Add(0.8, true);
+            metrics.Add(0.75, true);
+            metrics.Add(0.2, false);
+        }
+
+        Assert.Equal(0.75, atHalf.Accuracy); // 0.6 is wrongly positive at 0.5
+        Assert.Equal(1.0, atSeventy.Accuracy);
+        Assert.Equal(atHalf.ExpectedCalibrationError, atSeventy.ExpectedCalibrationError);
+        Assert.Equal(atHalf.LogLoss, atSeventy.LogLoss);
+    }
+
+    [Fact]
+    public void An_inconsistent_snapshot_is_refused()
+    {
+        var snapshot = new ClassificationMetrics(calibrationBins: 4, rocAucBins: 8).Snapshot();
+
+        Assert.Throws<ArgumentException>(() => ClassificationMetrics.Restore(snapshot with { RocAuc = snapshot.RocAuc with { Negatives = [1, 2] } }));
+        Assert.Throws<ArgumentException>(() => ClassificationMetrics.Restore(snapshot with { Calibration = snapshot.Calibration with { Correct = [] } }));
+        Assert.Throws<ArgumentException>(() => ClassificationMetrics.Restore(snapshot with { DecisionThreshold = 1.5 }));
     }
 
     [Fact]

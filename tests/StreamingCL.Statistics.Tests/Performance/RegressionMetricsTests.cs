@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StreamingCL.Statistics.Performance;
 using static StreamingCL.Statistics.Tests.Performance.PerformanceReference;
 
@@ -57,6 +58,24 @@ public sealed class RegressionMetricsTests
         // Plain sums would keep a residue of about 1e-16 * 1e20 in the squares: an RMSE off by tens.
         Assert.Equal(0.25, window.MeanAbsoluteError, 12);
         Assert.Equal(Math.Sqrt(0.3 / 4), window.RootMeanSquaredError, 9);
+    }
+
+    [Fact]
+    public void A_snapshot_restored_from_json_goes_on_bit_for_bit_like_the_original()
+    {
+        var stream = SlidingRegressionStream;
+        var original = new RegressionMetrics();
+        var restored = new RegressionMetrics();
+        for (var i = 0; i < stream.Targets.Length; i++)
+        {
+            restored = RegressionMetrics.Restore(JsonSerializer.Deserialize<RegressionMetricsSnapshot>(JsonSerializer.Serialize(restored.Snapshot()))!);
+            original.Add(stream.Targets[i], stream.Predictions[i]);
+            restored.Add(stream.Targets[i], stream.Predictions[i]);
+        }
+
+        Assert.Equal(original.Count, restored.Count);
+        Assert.Equal(original.MeanAbsoluteError, restored.MeanAbsoluteError);
+        Assert.Equal(original.RootMeanSquaredError, restored.RootMeanSquaredError);
     }
 
     [Theory]
