@@ -1,5 +1,8 @@
 using StreamingCL.Kafka;
+using StreamingCL.Processors.Drift;
 using StreamingCL.Processors.Join;
+using StreamingCL.Processors.Performance;
+using StreamingCL.Processors.Triggers;
 
 namespace StreamingCL.Processors;
 
@@ -29,6 +32,15 @@ public sealed class ProcessorsOptions
     /// <summary>The join (Processors:Join).</summary>
     public JoinOptions Join { get; set; } = new();
 
+    /// <summary>Data, prediction and concept drift (Processors:Drift).</summary>
+    public DriftOptions Drift { get; set; } = new();
+
+    /// <summary>Model quality per version (Processors:Performance).</summary>
+    public PerformanceOptions Performance { get; set; } = new();
+
+    /// <summary>Retrain triggers (Processors:Triggers).</summary>
+    public TriggerOptions Triggers { get; set; } = new();
+
     /// <summary>The guarantee to run with: the configured one, else the default for the cluster kind.</summary>
     public Guarantee EffectiveGuarantee(bool embedded) => Guarantee ?? (embedded ? Processors.Guarantee.AtLeastOnce : Processors.Guarantee.ExactlyOnce);
 
@@ -36,6 +48,9 @@ public sealed class ProcessorsOptions
     public IReadOnlyList<StreamApplicationDefinition> Applications() =>
     [
         JoinTopology.Definition(Join),
+        DriftTopology.Definition(Drift),
+        PerformanceTopology.Definition(Performance),
+        TriggerTopology.Definition(Triggers),
     ];
 
     /// <summary>Fails naming the key when a value cannot work.</summary>
@@ -46,6 +61,9 @@ public sealed class ProcessorsOptions
         InvalidConfigurationException.ThrowUnless(CommitInterval is null || CommitInterval > TimeSpan.Zero, $"{SectionName}:{nameof(CommitInterval)}", $"must be positive, was {CommitInterval}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(StateDirectory), $"{SectionName}:{nameof(StateDirectory)}", "is required.");
         Join.Validate();
+        Drift.Validate();
+        Performance.Validate();
+        Triggers.Validate();
         var duplicate = Applications().GroupBy(application => application.ApplicationId).FirstOrDefault(group => group.Count() > 1);
         InvalidConfigurationException.ThrowUnless(duplicate is null, SectionName, $"application id '{duplicate?.Key}' is used by more than one application.");
     }
