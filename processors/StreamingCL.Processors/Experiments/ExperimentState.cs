@@ -9,7 +9,7 @@ namespace StreamingCL.Processors.Experiments;
 /// </summary>
 internal sealed class ExperimentState
 {
-    /// <summary>Prediction time of the first record: start of the CUMULATIVE scope.</summary>
+    /// <summary>Earliest prediction time seen: start of the CUMULATIVE scope.</summary>
     public long StartMs { get; set; }
 
     /// <summary>Latest prediction time seen, for the idle retention.</summary>

@@ -39,7 +39,10 @@ public static class ExperimentTopology
         var outcomes = builder.Events<LabeledExample>(environment, EventTopic.LabeledExamples, application, example => EventValidation.Check(example) ?? routing.Check(example))
             .FlatMapValues((example, context) => routing.Observe(example, RecordOrigin.Of(context)), "experiments-outcomes");
 
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.StateStoreName), new StringSerDes(), new JsonStateSerDes<ExperimentState>()));
+        // Cached: an experiment's entry changes with every record, and the cache sends one changelog
+        // record per experiment and commit instead.
+        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.StateStoreName), new StringSerDes(), new JsonStateSerDes<ExperimentState>())
+            .WithCachingEnabled());
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ExperimentTransformer.UnitStoreName), new StringSerDes(), new JsonStateSerDes<UnitState>()));
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ExperimentTransformer.WindowUnitStoreName), new StringSerDes(), new JsonStateSerDes<UnitState>()));
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.ShadowStoreName), new StringSerDes(), new JsonStateSerDes<ShadowPending>()));

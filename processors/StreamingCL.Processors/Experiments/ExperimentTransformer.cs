@@ -120,7 +120,11 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
 
                 break;
             case ShadowObservation shadow:
-                Pair(state.Cumulative, window?.Tallies, shadow);
+                if (!Pair(state.Cumulative, window?.Tallies, shadow))
+                {
+                    return null!; // a duplicate, dead-lettered: the state stays as it was
+                }
+
                 break;
             case ImpressionObservation impression:
                 Credit(state.Cumulative.Interleaving, impression.Credit);
@@ -203,7 +207,8 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
 
     private static double Value(double sum, MetricType type) => type == MetricType.Proportion ? (sum > 0 ? 1.0 : 0.0) : sum;
 
-    private void Pair(Tallies cumulative, Tallies? window, ShadowObservation observation)
+    /// <summary>Pairs a shadow experiment's example with its counterparts; false when it is a duplicate.</summary>
+    private bool Pair(Tallies cumulative, Tallies? window, ShadowObservation observation)
     {
         var key = Key(observation.ExperimentId, observation.PredictionId);
         var pending = _pending!.Get(key) ?? new ShadowPending(null, [], [], observation.EventTimeMs);
@@ -212,7 +217,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
             if (pending.Paired.Contains(observation.Variant) || pending.Waiting.Any(waiting => waiting.Variant == observation.Variant))
             {
                 Reject(observation, new EventProblem(DeadLetterKind.Duplicate, $"A shadow labeled example of variant '{observation.Variant}' for this prediction_id was already received."));
-                return;
+                return false;
             }
 
             pending = pending.Served is { } served
@@ -224,13 +229,14 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
             if (pending.Served is not null)
             {
                 Reject(observation, new EventProblem(DeadLetterKind.Duplicate, "A served labeled example for this prediction_id was already received."));
-                return;
+                return false;
             }
 
             pending = new ShadowPending(observation, [], [.. pending.Paired, .. pending.Waiting.Select(waiting => Compare(cumulative, window, observation, waiting))], pending.EventTimeMs);
         }
 
         _pending.Put(key, pending);
+        return true;
     }
 
     // Tallies one served/shadow pair in both scopes; returns the shadow variant.

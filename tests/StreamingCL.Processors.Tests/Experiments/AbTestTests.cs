@@ -92,6 +92,7 @@ public sealed class AbTestTests : IDisposable
         Assert.Equal("A", treatment.ControlVariant);
         Assert.Equal(ExperimentKind.AbTest, treatment.Kind);
         Assert.Equal(Start, treatment.WindowStart);
+        Assert.Equal(absolute.PValue, _traffic.Harness.Metric("streamingcl_experiment_statistic{experiment=\"revenue\",variant=\"B\",scope=\"cumulative\",statistic=\"p_value\"}")!.Value, 12);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
 using StreamingCL.Processors.Experiments;
+using Streamiz.Kafka.Net.SerDes;
 
 namespace StreamingCL.Processors.Tests.Experiments;
 
@@ -96,6 +97,22 @@ public sealed class ExperimentTopologyTests : IDisposable
         Assert.NotNull(deadLetters[1].Payload); // the original bytes, checked before the repartition
         Assert.Equal(1, _traffic.Metrics().Latest("ab", "A").Units);
         Assert.Equal(1, _traffic.Harness.Metric("streamingcl_dead_letters_total{processor=\"streamingcl-experiments\",kind=\"UnknownModel\"}"));
+    }
+
+    [Fact]
+    public void A_record_of_an_experiment_removed_while_it_was_in_the_repartition_topic_is_dead_lettered_with_its_origin()
+    {
+        var repartition = _traffic.Harness.Driver.CreateInputTopic(
+            "streamingcl-experiments-experiment-observations-repartition", new StringSerDes(), new JsonStateSerDes<Observation>());
+        var origin = new RecordOrigin("labeled-examples", 3, 42, Start.ToUnixTimeMilliseconds());
+        repartition.PipeInput("gone", new UnitObservation("gone", "p-1", Start.ToUnixTimeMilliseconds(), origin, "u-1", "A", 1, null), Start.UtcDateTime);
+        repartition.PipeInput("ab", new UnitObservation("ab", "p-2", Start.ToUnixTimeMilliseconds(), origin with { Offset = 43 }, "u-1", "C", 1, null), Start.UtcDateTime);
+
+        var deadLetters = _traffic.DeadLetters();
+        Assert.Equal([DeadLetterKind.UnknownModel, DeadLetterKind.InvalidValue], deadLetters.Select(letter => letter.ErrorKind));
+        Assert.Equal([("labeled-examples", 3, 42L), ("labeled-examples", 3, 43L)], deadLetters.Select(letter => (letter.OriginalTopic, letter.OriginalPartition, letter.OriginalOffset)));
+        Assert.Equal("p-1"u8.ToArray(), deadLetters[0].Key!.Value.ToArray());
+        Assert.True(deadLetters[0].Payload!.Value.IsEmpty); // the repartition topic holds a projection, not the event's bytes
     }
 
     [Fact]
