@@ -112,7 +112,7 @@ internal static class ExperimentAnalysis
         return experiment.Kind switch
         {
             ExperimentKind.Canary => Guardrail(experiment, control, treatment, options, statistics),
-            ExperimentKind.AbTest when Significant(decision, experiment.Alpha) && decision.Estimate > 0 == experiment.Metric.HigherIsBetter => ExperimentVerdict.Promote,
+            ExperimentKind.AbTest when Significant(decision, experiment.Alpha) && (decision.Estimate > 0) == experiment.Metric.HigherIsBetter => ExperimentVerdict.Promote,
             _ => ExperimentVerdict.Continue,
         };
     }

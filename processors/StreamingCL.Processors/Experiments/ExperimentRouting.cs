@@ -16,9 +16,10 @@ namespace StreamingCL.Processors.Experiments;
 /// one of the experiment's (MISSING_FIELD, INVALID_VALUE), and labeled examples need a unit_id.
 /// With an error-rate guardrail a label must be 0 or 1. Shadow records are ignored: they were not
 /// served, so they expose no unit.</item>
-/// <item>Shadow: labeled examples only, served and shadow (shadow ones name their variant); the score
-/// must be a probability and a label 0 or 1. Predictions are ignored: the comparison needs both
-/// versions' records of a request, which the labeled examples hold.</item>
+/// <item>Shadow: labeled examples only, served and shadow (shadow ones name their variant; the served
+/// one is the control whatever its variant); the score must be a probability and a label 0 or 1.
+/// Predictions are ignored: the comparison needs both versions' records of a request with its
+/// label, which the labeled examples hold.</item>
 /// <item>Interleaving: served labeled examples only, whose ranking has a team on every item and no
 /// item twice; the clicks are credited here. Predictions are ignored (a ranking without feedback
 /// holds no preference).</item>
@@ -99,7 +100,7 @@ internal sealed class ExperimentRouting(ExperimentOptions options)
 
     private bool? Error(ExperimentDefinition experiment, LabeledExample example) =>
         experiment.Guardrail?.Metric == GuardrailMetric.ErrorRate && example.Label is { } label
-            ? example.Score >= options.DecisionThreshold != (label == 1)
+            ? (example.Score >= options.DecisionThreshold) != (label == 1)
             : null;
 
     // Team-draft credit of the served list: clicks on items it did not show credit nobody.

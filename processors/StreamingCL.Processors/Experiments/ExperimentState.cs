@@ -9,6 +9,9 @@ namespace StreamingCL.Processors.Experiments;
 /// </summary>
 internal sealed class ExperimentState
 {
+    /// <summary>What the tallies measure (<see cref="BasisOf"/>): they mean nothing under another definition.</summary>
+    public string Basis { get; set; } = string.Empty;
+
     /// <summary>Earliest prediction time seen: start of the CUMULATIVE scope.</summary>
     public long StartMs { get; set; }
 
@@ -30,7 +33,10 @@ internal sealed class ExperimentState
     /// <summary>Open windows by start time.</summary>
     public SortedDictionary<long, Tallies> Windows { get; set; } = [];
 
-    public static ExperimentState Start(long eventTimeMs) => new() { StartMs = eventTimeMs, LastEventMs = eventTimeMs };
+    public static ExperimentState Start(long eventTimeMs, string basis) => new() { Basis = basis, StartMs = eventTimeMs, LastEventMs = eventTimeMs };
+
+    /// <summary>The parts of a definition the tallies depend on: the kind and how outcomes become unit values.</summary>
+    public static string BasisOf(ExperimentDefinition experiment) => $"{experiment.Kind}/{experiment.Metric.Type}/{experiment.Metric.Source}";
 }
 
 /// <summary>The counts of one scope (the whole experiment or one window), by variant.</summary>

@@ -39,8 +39,8 @@ public static class ExperimentTopology
         var outcomes = builder.Events<LabeledExample>(environment, EventTopic.LabeledExamples, application, example => EventValidation.Check(example) ?? routing.Check(example))
             .FlatMapValues((example, context) => routing.Observe(example, RecordOrigin.Of(context)), "experiments-outcomes");
 
-        // Cached: an experiment's entry changes with every record, and the cache sends one changelog
-        // record per experiment and commit instead.
+        // Cached: an experiment's entry changes with every record; the cache sends one changelog record
+        // per experiment and commit instead. The unit stores are on disk: they grow with the experiments' reach.
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.StateStoreName), new StringSerDes(), new JsonStateSerDes<ExperimentState>())
             .WithCachingEnabled());
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ExperimentTransformer.UnitStoreName), new StringSerDes(), new JsonStateSerDes<UnitState>()));

@@ -21,14 +21,15 @@ internal sealed record ExperimentOutput(ExperimentMetric? Metric, TrafficAllocat
 /// once one outcome converted), and the variant's n, Σx, Σx² follow each change of a unit's value
 /// (Σx += new - old, Σx² += new² - old²), so no statistic ever rescans the units.</item>
 /// <item>Outcomes are counted as they come: the join emits one labeled example per prediction and the
-/// application runs exactly-once, so a labeled example is never counted twice.</item>
+/// application runs exactly-once, so a labeled example is not counted twice (under at-least-once, a
+/// replay after a crash can count one twice, as in any Kafka Streams aggregation).</item>
 /// <item>Windows: tumbling windows of the prediction time, <see cref="ExperimentOptions.WindowSize"/>,
 /// emitted once (WINDOW scope) when stream time passes their end plus
 /// <see cref="ExperimentOptions.WindowGrace"/>. A record for a window that stream time has already
 /// passed that far is late: it counts in the CUMULATIVE scope only.</item>
 /// <item>Every <see cref="ExperimentOptions.EmitInterval"/> of stream time: closed windows are emitted,
 /// then the CUMULATIVE scope of every experiment that received records since its last emission
-/// (window_start = first prediction time, window_end = the stream time).</item>
+/// (window_start = the earliest prediction time, window_end = the stream time).</item>
 /// <item>Shadow: the served and the shadow labeled examples of one prediction_id are paired; one that
 /// waits longer than <see cref="ExperimentOptions.ShadowPairingTimeout"/> is dropped from the
 /// pending store, and a shadow one that never met its served example counts as unpaired. A second
@@ -39,12 +40,14 @@ internal sealed record ExperimentOutput(ExperimentMetric? Metric, TrafficAllocat
 /// the repartition topic is dead-lettered (UNKNOWN_MODEL, INVALID_VALUE) with its original
 /// coordinates; it carries no payload, as the repartition topic holds a projection of the event.</item>
 /// </list>
-/// State: per experiment one small entry (its tallies and open windows), in memory; per unit one
+/// State: per experiment one small entry (its tallies and open windows), in memory and cached so the
+/// changelog gets one record per experiment and commit rather than per input record; per unit one
 /// entry for the cumulative scope and one per open window, in RocksDB (units grow with the
 /// experiment's reach); per waiting shadow example one entry, in memory, until its timeout. Window
 /// units are deleted when their window closes; an experiment idle for
 /// <see cref="ExperimentOptions.IdleRetention"/> of stream time is over, and all of its state is
-/// deleted. Every store is logged to a compacted changelog.
+/// deleted, as is the state of an experiment whose kind or metric changed in the options (its tallies
+/// measured something else). Every store is logged to a compacted changelog.
 /// </summary>
 internal sealed class ExperimentTransformer : ITransformer<string, Observation, string, Routed<ExperimentOutput>>
 {
@@ -107,7 +110,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
             return null!;
         }
 
-        var state = States.Get(observation.ExperimentId) ?? ExperimentState.Start(observation.EventTimeMs);
+        var state = Current(experiment!) ?? ExperimentState.Start(observation.EventTimeMs, ExperimentState.BasisOf(experiment!));
         var window = OpenWindow(state, observation.EventTimeMs);
         switch (observation)
         {
@@ -283,9 +286,9 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         // Materialised before writing: a store must not change while it is enumerated.
         foreach (var (id, state) in States.All().OrderBy(entry => entry.Key, StringComparer.Ordinal).ToList())
         {
-            if (!_experiments.TryGetValue(id, out var experiment))
+            if (!_experiments.TryGetValue(id, out var experiment) || state.Basis != ExperimentState.BasisOf(experiment))
             {
-                Drop(id); // removed from the options
+                Drop(id); // removed from the options, or now measured differently
                 continue;
             }
 
@@ -328,7 +331,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         foreach (var (key, pending) in _pending!.All().Where(entry => entry.Value.EventTimeMs + timeoutMs <= streamTimeMs).ToList())
         {
             _pending.Delete(key);
-            if (pending.Waiting.Count > 0 && States.Get(pending.Waiting[0].ExperimentId) is { } state)
+            if (pending.Waiting.Count > 0 && _experiments.GetValueOrDefault(pending.Waiting[0].ExperimentId) is { } experiment && Current(experiment) is { } state)
             {
                 foreach (var waiting in pending.Waiting)
                 {
@@ -348,7 +351,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
     private void Reallocate(string id, BanditAllocator allocator, long nowMs)
     {
         // Only the task that owns the experiment (and has seen its traffic) holds its state.
-        if (States.Get(id) is not { } state)
+        if (Current(_experiments[id]) is not { } state)
         {
             return;
         }
@@ -356,6 +359,22 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         var allocation = allocator.Allocate(state, nowMs);
         States.Put(id, state);
         Context.Forward(id, Routed.Accept(new ExperimentOutput(null, allocation)));
+    }
+
+    /// <summary>
+    /// The experiment's state, or null. State kept under another kind or metric of the experiment
+    /// (the options changed) measured something else: it is dropped, and the experiment restarts.
+    /// </summary>
+    private ExperimentState? Current(ExperimentDefinition experiment)
+    {
+        var state = States.Get(experiment.Id);
+        if (state is not null && state.Basis != ExperimentState.BasisOf(experiment))
+        {
+            Drop(experiment.Id);
+            return null;
+        }
+
+        return state;
     }
 
     private void Drop(string id)
@@ -389,7 +408,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
 
         var fits = observation switch
         {
-            UnitObservation unit => experiment.Kind is ExperimentKind.AbTest or ExperimentKind.Canary or ExperimentKind.Bandit && experiment.Variants.Contains(unit.Variant),
+            UnitObservation unit => (experiment.Kind is ExperimentKind.AbTest or ExperimentKind.Canary or ExperimentKind.Bandit) && experiment.Variants.Contains(unit.Variant),
             ShadowObservation => experiment.Kind == ExperimentKind.Shadow,
             _ => experiment.Kind == ExperimentKind.Interleaving,
         };
