@@ -67,8 +67,9 @@ internal static class DeadLetterRouting
             OriginalPartition = record.Partition,
             OriginalOffset = record.Offset,
             OriginalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs),
-            Key = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
-            Payload = payload,
+            // Typed nulls: a bare null would bind to ReadOnlyMemory's conversion from byte[] and become empty, not absent.
+            Key = key is null ? (ReadOnlyMemory<byte>?)null : System.Text.Encoding.UTF8.GetBytes(key),
+            Payload = payload is null ? (ReadOnlyMemory<byte>?)null : payload,
             ErrorKind = problem.Kind,
             Reason = problem.Reason,
             Processor = processor,

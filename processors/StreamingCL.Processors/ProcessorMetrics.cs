@@ -32,7 +32,7 @@ public sealed class ProcessorMetrics
         _drift = factory.CreateGauge("streamingcl_drift_statistic", "Latest drift statistic of a model's feature (or __score__, __error__).", ["model", "feature", "statistic"]);
         _driftSignals = factory.CreateCounter("streamingcl_drift_signals_total", "Drift metrics published at drift severity: windows over threshold and detector changes.", ["model", "feature", "kind"]);
         _performance = factory.CreateGauge("streamingcl_model_metric", "Latest windowed quality metric of a model version.", ["model", "version", "metric"]);
-        _experiment = factory.CreateGauge("streamingcl_experiment_statistic", "Latest statistic of an experiment variant against its control (lift, p-value, SRM, ...).", ["experiment", "variant", "statistic"]);
+        _experiment = factory.CreateGauge("streamingcl_experiment_statistic", "Latest statistic of an experiment variant against its control (lift, p-value, SRM, ...), by scope (window, cumulative).", ["experiment", "variant", "scope", "statistic"]);
         _verdicts = factory.CreateCounter("streamingcl_experiment_verdicts_total", "Experiment verdicts published, by verdict.", ["experiment", "variant", "verdict"]);
         _trafficWeights = factory.CreateGauge("streamingcl_traffic_weight", "Current traffic share of an arm of an experiment or rollout.", ["target", "arm"]);
         _triggers = factory.CreateCounter("streamingcl_retrain_triggers_total", "Retrain triggers fired, by model and kind.", ["model", "kind"]);
@@ -84,12 +84,14 @@ public sealed class ProcessorMetrics
     public void Observe(ExperimentMetric metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        // Windows and the cumulative scope are published side by side: one gauge each, or they would overwrite each other.
+        var scope = metric.Scope == MetricScope.Window ? "window" : "cumulative";
         foreach (var (statistic, value) in metric.Statistics)
         {
-            _experiment.WithLabels(metric.ExperimentId, metric.Variant, statistic).Set(value);
+            _experiment.WithLabels(metric.ExperimentId, metric.Variant, scope, statistic).Set(value);
         }
 
-        _experiment.WithLabels(metric.ExperimentId, metric.Variant, "units").Set(metric.Units);
+        _experiment.WithLabels(metric.ExperimentId, metric.Variant, scope, "units").Set(metric.Units);
         _verdicts.WithLabels(metric.ExperimentId, metric.Variant, metric.Verdict.ToString()).Inc();
     }
 

@@ -1,5 +1,6 @@
 using StreamingCL.Kafka;
 using StreamingCL.Processors.Drift;
+using StreamingCL.Processors.Experiments;
 using StreamingCL.Processors.Join;
 using StreamingCL.Processors.Performance;
 using StreamingCL.Processors.Triggers;
@@ -41,6 +42,9 @@ public sealed class ProcessorsOptions
     /// <summary>Retrain triggers (Processors:Triggers).</summary>
     public TriggerOptions Triggers { get; set; } = new();
 
+    /// <summary>Online experiments (Processors:Experiments).</summary>
+    public ExperimentOptions Experiments { get; set; } = new();
+
     /// <summary>The guarantee to run with: the configured one, else the default for the cluster kind.</summary>
     public Guarantee EffectiveGuarantee(bool embedded) => Guarantee ?? (embedded ? Processors.Guarantee.AtLeastOnce : Processors.Guarantee.ExactlyOnce);
 
@@ -50,6 +54,7 @@ public sealed class ProcessorsOptions
         JoinTopology.Definition(Join),
         DriftTopology.Definition(Drift),
         PerformanceTopology.Definition(Performance),
+        ExperimentTopology.Definition(Experiments),
         TriggerTopology.Definition(Triggers),
     ];
 
@@ -64,6 +69,7 @@ public sealed class ProcessorsOptions
         Drift.Validate();
         Performance.Validate();
         Triggers.Validate();
+        Experiments.Validate();
         var duplicate = Applications().GroupBy(application => application.ApplicationId).FirstOrDefault(group => group.Count() > 1);
         InvalidConfigurationException.ThrowUnless(duplicate is null, SectionName, $"application id '{duplicate?.Key}' is used by more than one application.");
     }

@@ -11,7 +11,8 @@ public sealed class TopicsCommandTests
 
         Assert.Equal(0, result.ExitCode);
         var topics = JsonDocument.Parse(result.Output).RootElement.EnumerateArray().ToList();
-        Assert.Equal(10, topics.Count);
+        Assert.Equal(10, topics.Count(topic => !topic.GetProperty("name").GetString()!.StartsWith("streamingcl-", StringComparison.Ordinal)));
+        Assert.Contains(topics, topic => topic.GetProperty("name").GetString() == "streamingcl-join-join-state-changelog");
         var modelUpdates = topics.Single(topic => topic.GetProperty("name").GetString() == "model-updates");
         Assert.Equal("compact", modelUpdates.GetProperty("cleanup_policy").GetString());
         Assert.Equal(1, modelUpdates.GetProperty("partitions").GetInt32());

@@ -38,14 +38,18 @@ public sealed class ProcessorsEndToEndTests(ProcessorsProcess processors) : ICla
         }
 
         var examples = Consume("labeled-examples", _serdes.For<LabeledExample>(), count: 20, example => example.PredictionId.StartsWith("e2e-", StringComparison.Ordinal));
-        var deadLetters = Consume("dead-letters", _serdes.For<DeadLetter>(), count: 1, letter => letter.Key is { } key && System.Text.Encoding.UTF8.GetString(key.Span) == "e2e-garbage");
+        // Every application reading predictions accounts for the record: each dead-letters it once.
+        string[] readers = ["streamingcl-drift", "streamingcl-experiments", "streamingcl-join"];
+        var deadLetters = Consume("dead-letters", _serdes.For<DeadLetter>(), count: readers.Length, letter => letter.Key is { } key && System.Text.Encoding.UTF8.GetString(key.Span) == "e2e-garbage");
 
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"e2e-{i}").Order(), examples.Select(example => example.PredictionId).Order());
-        var garbage = Assert.Single(deadLetters);
-        Assert.Equal(DeadLetterKind.Malformed, garbage.ErrorKind);
-        Assert.Equal("predictions", garbage.OriginalTopic);
-        Assert.Equal("this is not avro"u8.ToArray(), garbage.Payload!.Value.ToArray());
-        Assert.Equal("streamingcl-join", garbage.Processor);
+        Assert.Equal(readers, deadLetters.Select(letter => letter.Processor).Order());
+        Assert.All(deadLetters, garbage =>
+        {
+            Assert.Equal(DeadLetterKind.Malformed, garbage.ErrorKind);
+            Assert.Equal("predictions", garbage.OriginalTopic);
+            Assert.Equal("this is not avro"u8.ToArray(), garbage.Payload!.Value.ToArray());
+        });
     }
 
     public void Dispose() => _serdes.Dispose();

@@ -47,13 +47,20 @@ public sealed record DeadLetter : IAvroEvent<DeadLetter>
         OriginalPartition = record.Get<int>("original_partition"),
         OriginalOffset = record.Get<long>("original_offset"),
         OriginalTimestamp = record.GetTimestamp("original_timestamp"),
-        Key = record.TryGetValue("key", out var key) && key is byte[] keyBytes ? keyBytes : null,
-        Payload = record.TryGetValue("payload", out var payload) && payload is byte[] payloadBytes ? payloadBytes : null,
+        Key = OptionalBytes(record, "key"),
+        Payload = OptionalBytes(record, "payload"),
         ErrorKind = record.GetEnum<DeadLetterKind>("error_kind"),
         Reason = record.Get<string>("reason"),
         Processor = record.Get<string>("processor"),
         FailedAt = record.GetTimestamp("failed_at"),
     };
+
+    /// <summary>
+    /// Typed null: a bare null would bind to ReadOnlyMemory's conversion from byte[] and become an
+    /// empty, non-null value.
+    /// </summary>
+    private static ReadOnlyMemory<byte>? OptionalBytes(GenericRecord record, string field) =>
+        record.TryGetValue(field, out var value) && value is byte[] bytes ? bytes : (ReadOnlyMemory<byte>?)null;
 
     /// <inheritdoc/>
     public GenericRecord ToAvro() => new AvroRecordWriter(Schema)

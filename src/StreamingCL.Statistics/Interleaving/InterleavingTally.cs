@@ -8,6 +8,20 @@ namespace StreamingCL.Statistics.Interleaving;
 /// </summary>
 public sealed class InterleavingTally
 {
+    /// <summary>An empty tally.</summary>
+    public InterleavingTally()
+    {
+    }
+
+    /// <summary>A tally restored from its counts (e.g. kept in a state store between impressions).</summary>
+    public InterleavingTally(long aWins, long bWins, long ties)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(aWins);
+        ArgumentOutOfRangeException.ThrowIfNegative(bWins);
+        ArgumentOutOfRangeException.ThrowIfNegative(ties);
+        (AWins, BWins, Ties) = (aWins, bWins, ties);
+    }
+
     /// <summary>Impressions won by ranker A.</summary>
     public long AWins { get; private set; }
 

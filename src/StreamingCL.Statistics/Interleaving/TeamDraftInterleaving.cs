@@ -30,10 +30,31 @@ public sealed class InterleavedList<T>
     private readonly T[] _items;
     private readonly Team[] _teams;
 
-    internal InterleavedList(T[] items, Team[] teams)
+    /// <summary>
+    /// A list as it was served, with the team of each position: clicks are usually credited in
+    /// another process than the one that interleaved (from the served list logged with its teams).
+    /// </summary>
+    /// <param name="items">The items shown, in order.</param>
+    /// <param name="teams">The team that contributed the item at each position.</param>
+    public InterleavedList(IReadOnlyList<T> items, IReadOnlyList<Team> teams)
     {
-        _items = items;
-        _teams = teams;
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(teams);
+        if (items.Count != teams.Count)
+        {
+            throw new ArgumentException($"Got {items.Count} items but {teams.Count} teams.", nameof(teams));
+        }
+
+        foreach (var team in teams)
+        {
+            if (!Enum.IsDefined(team))
+            {
+                throw new ArgumentException($"Unknown team {team}.", nameof(teams));
+            }
+        }
+
+        _items = [.. items];
+        _teams = [.. teams];
     }
 
     /// <summary>The items to show, in order.</summary>

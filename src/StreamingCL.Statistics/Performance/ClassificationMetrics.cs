@@ -95,6 +95,15 @@ public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
     /// <summary>Largest possible distance between <see cref="RocAucEstimate"/> and the exact ROC AUC.</summary>
     public double RocAucErrorBound => _rocAuc.ErrorBound;
 
+    /// <summary>
+    /// The log loss of one example: -ln p for a positive, -ln(1 - p) for a negative, p clipped to
+    /// [<see cref="LogLossEpsilon"/>, 1 - <see cref="LogLossEpsilon"/>]; <see cref="LogLoss"/> is its mean.
+    /// </summary>
+    /// <param name="probability">Predicted probability of the positive class, in [0, 1].</param>
+    /// <param name="label">Whether the example is actually positive.</param>
+    public static double ExampleLogLoss(double probability, bool label) =>
+        -Math.Log(Math.Clamp(label ? probability : 1 - probability, LogLossEpsilon, 1 - LogLossEpsilon));
+
     /// <summary>Adds one prediction.</summary>
     /// <param name="probability">Predicted probability of the positive class, in [0, 1].</param>
     /// <param name="label">Whether the example is actually positive.</param>
@@ -138,11 +147,10 @@ public sealed class ClassificationMetrics : IWindowMetrics<ScoredLabel>
     private void Accumulate(double probability, bool label, int weight)
     {
         var topLabelPositive = probability >= 0.5;
-        var likelihood = Math.Clamp(label ? probability : 1 - probability, LogLossEpsilon, 1 - LogLossEpsilon);
         var error = (label ? 1.0 : 0.0) - probability;
 
         _correct += (probability >= DecisionThreshold) == label ? weight : 0;
-        _logLossSum.Add(-weight * Math.Log(likelihood));
+        _logLossSum.Add(weight * ExampleLogLoss(probability, label));
         _brierSum.Add(weight * error * error);
         _calibration.Add(topLabelPositive ? probability : 1 - probability, topLabelPositive == label, weight);
         _rocAuc.Add(probability, label, weight);

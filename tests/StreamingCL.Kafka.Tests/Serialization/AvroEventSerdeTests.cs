@@ -184,6 +184,18 @@ public sealed class AvroEventSerdeTests : IDisposable
     }
 
     [Fact]
+    public void Absent_bytes_stay_absent_not_empty()
+    {
+        var serde = new AvroEventSerde<DeadLetter>();
+        var letter = SampleEvents.DeadLetter with { Key = null, Payload = null };
+
+        var decoded = serde.Deserialize(serde.Serialize(letter, Topic), Topic);
+
+        Assert.Null(decoded.Key);
+        Assert.Null(decoded.Payload);
+    }
+
+    [Fact]
     public void Tombstones_are_written_and_read_as_null()
     {
         var serde = new AvroEventSerde<ModelVersion>();

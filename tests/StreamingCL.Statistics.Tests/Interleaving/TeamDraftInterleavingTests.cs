@@ -115,6 +115,28 @@ public sealed class TeamDraftInterleavingTests
     }
 
     [Fact]
+    public void A_served_list_needs_one_known_team_per_item()
+    {
+        Assert.Throws<ArgumentException>(() => new InterleavedList<int>([1, 2], [Team.A]));
+        Assert.Throws<ArgumentException>(() => new InterleavedList<int>([1], [(Team)7]));
+    }
+
+    [Fact]
+    public void A_tally_restored_from_its_counts_equals_the_recorded_one()
+    {
+        var recorded = new InterleavingTally();
+        foreach (var outcome in new[] { InterleavingOutcome.AWins, InterleavingOutcome.BWins, InterleavingOutcome.BWins, InterleavingOutcome.BWins, InterleavingOutcome.Tie })
+        {
+            recorded.Record(outcome);
+        }
+
+        var restored = new InterleavingTally(aWins: 1, bWins: 3, ties: 1);
+        Assert.Equal((recorded.AWins, recorded.BWins, recorded.Ties, recorded.PValue), (restored.AWins, restored.BWins, restored.Ties, restored.PValue));
+        Assert.Equal(0.625, restored.PValue, 12); // 2 P(Binomial(4, 1/2) <= 1) = 2 * 5/16
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InterleavingTally(-1, 0, 0));
+    }
+
+    [Fact]
     public void Sign_test_ignores_ties_and_is_one_without_preferences()
     {
         var tally = new InterleavingTally();

@@ -153,6 +153,18 @@ public sealed class ClassificationMetricsTests
         Assert.Equal(36.04365338911715, metrics.LogLoss, 12);
     }
 
+    [Fact]
+    public void The_log_loss_is_the_mean_of_the_examples_log_losses()
+    {
+        var metrics = new ClassificationMetrics();
+        metrics.Add(0.8, true);
+        metrics.Add(0.3, false);
+
+        Assert.Equal(-Math.Log(0.8), ClassificationMetrics.ExampleLogLoss(0.8, true), 15);
+        Assert.Equal(-Math.Log(0.7), ClassificationMetrics.ExampleLogLoss(0.3, false), 15);
+        Assert.Equal((ClassificationMetrics.ExampleLogLoss(0.8, true) + ClassificationMetrics.ExampleLogLoss(0.3, false)) / 2, metrics.LogLoss, 15);
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(-0.01)]

@@ -1,0 +1,240 @@
+using StreamingCL.Kafka.Events;
+using StreamingCL.Statistics.Experiments;
+using StreamingCL.Statistics.Interleaving;
+
+namespace StreamingCL.Processors.Experiments;
+
+/// <summary>The period an <see cref="ExperimentMetric"/> covers.</summary>
+/// <param name="Scope">One window or the experiment so far.</param>
+/// <param name="StartMs">Start (inclusive).</param>
+/// <param name="EndMs">End (exclusive).</param>
+internal readonly record struct Period(MetricScope Scope, long StartMs, long EndMs);
+
+/// <summary>
+/// Turns the tallies of one scope into ExperimentMetric records, with the statistics library.
+/// <list type="bullet">
+/// <item>AbTest, Canary, Bandit: one record per variant, the control included (with its own moments
+/// and the SRM p-value). Against the control, on the per-unit metric: the absolute lift and CI with
+/// the Welch test's p_value; the relative lift and CI (delta method); with Sequential, the
+/// always-valid sequential_p_value and CI (absolute); for proportions chance_to_beat_control
+/// (Beta-Binomial; "beat" follows the metric's direction). A statistic that is undefined (no variance
+/// yet, a zero control mean for the relative lift) is left out rather than published as NaN.</item>
+/// <item>Verdicts use the sequential test when configured, otherwise the fixed-horizon one (which
+/// then peeks at every emission: configure Sequential for decisions). Canary: ROLLBACK when the
+/// guardrail is significantly worse (p &lt; alpha in the worse direction); PROMOTE when the
+/// confidence bound on the worse side lies within the non-inferiority margin; else CONTINUE.
+/// AbTest: PROMOTE on a significant win of the primary metric, else CONTINUE. Bandit: CONTINUE (its
+/// policy acts through the allocations). SRM overrides every verdict of the experiment when the
+/// split is broken (p &lt; 0.001 with at least 8 units per variant, as GrowthBook): nothing else can
+/// be trusted then.</item>
+/// <item>Shadow: one record per shadow variant against the served one: agreement_rate of the
+/// decisions on paired predictions and, over labeled pairs, accuracy and log loss of both and their
+/// deltas (shadow minus served). Units are pairs; metric_sum counts agreements.</item>
+/// <item>Interleaving: one record for the challenger team against the control team: wins, losses,
+/// ties and the sign test's p_value. Units are impressions; metric_sum counts wins.</item>
+/// </list>
+/// </summary>
+internal static class ExperimentAnalysis
+{
+    public static IEnumerable<ExperimentMetric> Metrics(ExperimentDefinition experiment, Tallies tallies, Period period) => experiment.Kind switch
+    {
+        ExperimentKind.Shadow => Shadow(experiment, tallies, period),
+        ExperimentKind.Interleaving => Interleaving(experiment, tallies, period),
+        _ => Variants(experiment, tallies, period),
+    };
+
+    private static IEnumerable<ExperimentMetric> Variants(ExperimentDefinition experiment, Tallies tallies, Period period)
+    {
+        var type = experiment.Metric.Type;
+        var variants = experiment.Variants.Select(variant => tallies.Variants.GetValueOrDefault(variant) ?? new VariantTally()).ToList();
+        var controlIndex = experiment.Variants.IndexOf(experiment.Control);
+        var control = variants[controlIndex];
+        var srm = SampleRatio(experiment, variants);
+        for (var i = 0; i < variants.Count; i++)
+        {
+            var variant = variants[i];
+            var statistics = new Dictionary<string, double> { ["multiple_exposure_units"] = variant.MultipleExposureUnits };
+            if (variant.Units > 0)
+            {
+                statistics["mean"] = variant.Statistics(type).Mean;
+            }
+
+            if (experiment.Guardrail?.Metric == GuardrailMetric.ErrorRate && variant.GuardrailTrials > 0)
+            {
+                statistics["guardrail_mean"] = variant.ErrorRate().Mean;
+            }
+
+            if (srm is not null)
+            {
+                statistics["srm_p_value"] = srm.PValue;
+            }
+
+            var verdict = i == controlIndex ? ExperimentVerdict.Continue : Compare(experiment, control, variant, statistics);
+            yield return Metric(
+                experiment,
+                experiment.Variants[i],
+                period,
+                variant.Units,
+                variant.Sum,
+                variant.SumSquares,
+                statistics,
+                srm?.IsMismatch == true ? ExperimentVerdict.Srm : verdict);
+        }
+    }
+
+    private static ExperimentVerdict Compare(ExperimentDefinition experiment, VariantTally control, VariantTally treatment, Dictionary<string, double> statistics)
+    {
+        var type = experiment.Metric.Type;
+        var options = new FrequentistOptions
+        {
+            Alpha = experiment.Alpha,
+            DifferenceType = DifferenceType.Absolute,
+            SequentialTuningParameter = experiment.Sequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
+        };
+        VariantStatistics a = control.Statistics(type), b = treatment.Statistics(type);
+        var absolute = FrequentistTest.TwoSided(a, b, options);
+        Add(statistics, "absolute_lift", "absolute_ci_low", "absolute_ci_high", "p_value", absolute);
+        var relative = FrequentistTest.TwoSided(a, b, options with { DifferenceType = DifferenceType.Relative });
+        Add(statistics, "relative_lift", "relative_ci_low", "relative_ci_high", "relative_p_value", relative);
+        var decision = absolute;
+        if (experiment.Sequential is not null)
+        {
+            decision = FrequentistTest.Sequential(a, b, options);
+            Add(statistics, null, "sequential_ci_low", "sequential_ci_high", "sequential_p_value", decision);
+        }
+
+        if (type == MetricType.Proportion)
+        {
+            var chance = BayesianProportionTest.Compare(a, b).ChanceToBeatControl;
+            statistics["chance_to_beat_control"] = experiment.Metric.HigherIsBetter ? chance : 1 - chance;
+        }
+
+        return experiment.Kind switch
+        {
+            ExperimentKind.Canary => Guardrail(experiment, control, treatment, options, statistics),
+            ExperimentKind.AbTest when Significant(decision, experiment.Alpha) && (decision.Estimate > 0) == experiment.Metric.HigherIsBetter => ExperimentVerdict.Promote,
+            _ => ExperimentVerdict.Continue,
+        };
+    }
+
+    private static ExperimentVerdict Guardrail(ExperimentDefinition experiment, VariantTally control, VariantTally canary, FrequentistOptions options, Dictionary<string, double> statistics)
+    {
+        var guardrail = experiment.Guardrail!;
+        var (a, b, higherIsBetter) = guardrail.Metric == GuardrailMetric.ErrorRate
+            ? (control.ErrorRate(), canary.ErrorRate(), false)
+            : (control.Statistics(experiment.Metric.Type), canary.Statistics(experiment.Metric.Type), experiment.Metric.HigherIsBetter);
+        var test = experiment.Sequential is null ? FrequentistTest.TwoSided(a, b, options) : FrequentistTest.Sequential(a, b, options);
+        Add(statistics, "guardrail_lift", "guardrail_ci_low", "guardrail_ci_high", "guardrail_p_value", test);
+        if (!test.IsDefined)
+        {
+            return ExperimentVerdict.Continue;
+        }
+
+        var worse = higherIsBetter ? test.Estimate < 0 : test.Estimate > 0;
+        if (worse && Significant(test, experiment.Alpha))
+        {
+            return ExperimentVerdict.Rollback;
+        }
+
+        var nonInferior = higherIsBetter ? test.LowerBound > -guardrail.NonInferiorityMargin : test.UpperBound < guardrail.NonInferiorityMargin;
+        return nonInferior ? ExperimentVerdict.Promote : ExperimentVerdict.Continue;
+    }
+
+    // AbTest expects the configured split or an even one; a canary's ramp and a bandit's policy
+    // change theirs, so they are checked only against configured weights.
+    private static SampleRatioMismatchResult? SampleRatio(ExperimentDefinition experiment, List<VariantTally> variants)
+    {
+        var weights = experiment.Weights?.ToArray()
+            ?? (experiment.Kind == ExperimentKind.AbTest ? Enumerable.Repeat(1.0, variants.Count).ToArray() : null);
+        return weights is null ? null : SampleRatioMismatch.Check(variants.Select(variant => variant.Units).ToArray(), weights);
+    }
+
+    private static IEnumerable<ExperimentMetric> Shadow(ExperimentDefinition experiment, Tallies tallies, Period period)
+    {
+        foreach (var (variant, tally) in tallies.Shadows.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            var statistics = new Dictionary<string, double> { ["unpaired"] = tally.Unpaired };
+            if (tally.Pairs > 0)
+            {
+                statistics["agreement_rate"] = (double)tally.Agreements / tally.Pairs;
+            }
+
+            if (tally.LabeledPairs > 0)
+            {
+                double n = tally.LabeledPairs;
+                statistics["labeled_pairs"] = n;
+                statistics["accuracy_control"] = tally.ControlCorrect / n;
+                statistics["accuracy_variant"] = tally.VariantCorrect / n;
+                statistics["accuracy_delta"] = (tally.VariantCorrect - tally.ControlCorrect) / n;
+                statistics["log_loss_control"] = tally.ControlLogLoss / n;
+                statistics["log_loss_variant"] = tally.VariantLogLoss / n;
+                statistics["log_loss_delta"] = (tally.VariantLogLoss - tally.ControlLogLoss) / n;
+            }
+
+            yield return Metric(experiment, variant, period, tally.Pairs, tally.Agreements, tally.Agreements, statistics, ExperimentVerdict.Continue);
+        }
+    }
+
+    private static IEnumerable<ExperimentMetric> Interleaving(ExperimentDefinition experiment, Tallies tallies, Period period)
+    {
+        var counts = tallies.Interleaving;
+        if (counts.Impressions == 0)
+        {
+            yield break;
+        }
+
+        var controlIsA = experiment.Control == "A";
+        var (wins, losses) = controlIsA ? (counts.BWins, counts.AWins) : (counts.AWins, counts.BWins);
+        var statistics = new Dictionary<string, double>
+        {
+            ["wins"] = wins,
+            ["losses"] = losses,
+            ["ties"] = counts.Ties,
+            ["p_value"] = new InterleavingTally(counts.AWins, counts.BWins, counts.Ties).PValue,
+        };
+        yield return Metric(experiment, controlIsA ? "B" : "A", period, counts.Impressions, wins, wins, statistics, ExperimentVerdict.Continue);
+    }
+
+    private static bool Significant(EffectEstimate test, double alpha) => test.IsDefined && test.PValue < alpha;
+
+    private static void Add(Dictionary<string, double> statistics, string? lift, string low, string high, string pValue, EffectEstimate estimate)
+    {
+        if (!estimate.IsDefined)
+        {
+            return;
+        }
+
+        if (lift is not null)
+        {
+            statistics[lift] = estimate.Estimate;
+        }
+
+        statistics[low] = estimate.LowerBound;
+        statistics[high] = estimate.UpperBound;
+        statistics[pValue] = estimate.PValue;
+    }
+
+    private static ExperimentMetric Metric(
+        ExperimentDefinition experiment,
+        string variant,
+        Period period,
+        long units,
+        double sum,
+        double sumSquares,
+        IReadOnlyDictionary<string, double> statistics,
+        ExperimentVerdict verdict) => new()
+        {
+            ExperimentId = experiment.Id,
+            Variant = variant,
+            ControlVariant = experiment.Control,
+            Kind = experiment.Kind,
+            Scope = period.Scope,
+            WindowStart = DateTimeOffset.FromUnixTimeMilliseconds(period.StartMs),
+            WindowEnd = DateTimeOffset.FromUnixTimeMilliseconds(period.EndMs),
+            Units = units,
+            MetricSum = sum,
+            MetricSumSquares = sumSquares,
+            Statistics = statistics,
+            Verdict = verdict,
+        };
+}
