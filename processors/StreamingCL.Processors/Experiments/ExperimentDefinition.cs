@@ -103,6 +103,38 @@ public sealed class GuardrailDefinition
     public double NonInferiorityMargin { get; set; } = 0.01;
 }
 
+/// <summary>How the registry's canary rollouts are analysed (see <see cref="ExperimentOptions.Rollouts"/>).</summary>
+public sealed class RolloutTemplate
+{
+    /// <summary>Prefix of rollout experiment ids; the registry's Registry:ExperimentPrefix must be the same.</summary>
+    public string Prefix { get; set; } = "rollout:";
+
+    /// <summary>The canary's guardrail (default: error rate, one percentage point of margin).</summary>
+    public GuardrailDefinition Guardrail { get; set; } = new();
+
+    /// <summary>The primary metric reported alongside the guardrail.</summary>
+    public MetricDefinition Metric { get; set; } = new();
+
+    /// <summary>Significance level (default 0.05).</summary>
+    public double Alpha { get; set; } = 0.05;
+
+    /// <summary>The sequential test the verdicts come from (default N* = 5000).</summary>
+    public SequentialDefinition Sequential { get; set; } = new();
+
+    /// <summary>The canary experiment of one rollout.</summary>
+    public ExperimentDefinition Definition(string experimentId) => new()
+    {
+        Id = experimentId,
+        Kind = ExperimentKind.Canary,
+        Control = "production",
+        Variants = ["production", "canary"],
+        Metric = Metric,
+        Alpha = Alpha,
+        Sequential = Sequential,
+        Guardrail = Guardrail,
+    };
+}
+
 /// <summary>Guardrail metric of a canary.</summary>
 public enum GuardrailMetric
 {

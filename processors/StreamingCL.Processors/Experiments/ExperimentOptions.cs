@@ -39,6 +39,26 @@ public sealed class ExperimentOptions
     /// <summary>The experiments; records of any other experiment_id are dead-lettered as UNKNOWN_MODEL.</summary>
     public List<ExperimentDefinition> Experiments { get; set; } = [];
 
+    /// <summary>
+    /// The canary rollouts the registry starts, analysed without being configured one by one: an
+    /// experiment_id {Prefix}{model}:{version} is a Canary of variant "canary" against control
+    /// "production", with this guardrail and a sequential test (the registry reads its verdicts
+    /// at every emission, so they must stay valid under repeated looks).
+    /// </summary>
+    public RolloutTemplate Rollouts { get; set; } = new();
+
+    /// <summary>The definition of an experiment: a configured one, or a rollout by its id's prefix; null if neither.</summary>
+    public ExperimentDefinition? Find(string? experimentId)
+    {
+        if (string.IsNullOrEmpty(experimentId))
+        {
+            return null;
+        }
+
+        return Experiments.Find(experiment => experiment.Id == experimentId)
+            ?? (experimentId.StartsWith(Rollouts.Prefix, StringComparison.Ordinal) ? Rollouts.Definition(experimentId) : null);
+    }
+
     /// <summary>Fails naming the key when a value cannot work.</summary>
     public void Validate()
     {
@@ -55,8 +75,14 @@ public sealed class ExperimentOptions
             $"must be at least WindowSize + WindowGrace ({WindowSize + WindowGrace}) so an experiment's last window closes before it is dropped, was {IdleRetention}.");
         InvalidConfigurationException.ThrowUnless(ShadowPairingTimeout > TimeSpan.Zero, Key(nameof(ShadowPairingTimeout)), $"must be positive, was {ShadowPairingTimeout}.");
         InvalidConfigurationException.ThrowUnless(DecisionThreshold is > 0 and < 1, Key(nameof(DecisionThreshold)), $"must lie strictly between 0 and 1, was {DecisionThreshold}.");
+        InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(Rollouts.Prefix), $"{Key(nameof(Rollouts))}:{nameof(RolloutTemplate.Prefix)}", "is required.");
+        Validate(Rollouts.Definition($"{Rollouts.Prefix}model:1"), Key(nameof(Rollouts)));
         for (var i = 0; i < Experiments.Count; i++)
         {
+            InvalidConfigurationException.ThrowUnless(
+                !Experiments[i].Id.StartsWith(Rollouts.Prefix, StringComparison.Ordinal),
+                $"{SectionName}:{nameof(Experiments)}:{i}:{nameof(ExperimentDefinition.Id)}",
+                $"'{Experiments[i].Id}' starts with the rollout prefix '{Rollouts.Prefix}'.");
             Validate(Experiments[i], $"{SectionName}:{nameof(Experiments)}:{i}");
             var id = Experiments[i].Id;
             InvalidConfigurationException.ThrowUnless(

@@ -27,7 +27,6 @@ namespace StreamingCL.Processors.Experiments;
 /// </summary>
 internal sealed class ExperimentRouting(ExperimentOptions options)
 {
-    private readonly Dictionary<string, ExperimentDefinition> _experiments = options.Experiments.ToDictionary(experiment => experiment.Id, StringComparer.Ordinal);
 
     /// <summary>Why a prediction cannot be analysed, or null.</summary>
     public EventProblem? Check(Prediction prediction)
@@ -118,14 +117,13 @@ internal sealed class ExperimentRouting(ExperimentOptions options)
     private static bool Exposes(ExperimentDefinition experiment, bool shadow) =>
         !shadow && experiment.Kind is ExperimentKind.AbTest or ExperimentKind.Canary or ExperimentKind.Bandit;
 
-    private ExperimentDefinition? Definition(string? experimentId) =>
-        string.IsNullOrEmpty(experimentId) ? null : _experiments.GetValueOrDefault(experimentId);
+    private ExperimentDefinition? Definition(string? experimentId) => options.Find(experimentId);
 
     private EventProblem? Find(string? experimentId, out ExperimentDefinition? experiment)
     {
         experiment = Definition(experimentId);
         return experiment is null && !string.IsNullOrEmpty(experimentId)
-            ? new EventProblem(DeadLetterKind.UnknownModel, $"experiment_id '{experimentId}' is not defined under {ExperimentOptions.SectionName}:{nameof(ExperimentOptions.Experiments)}.")
+            ? new EventProblem(DeadLetterKind.UnknownModel, $"experiment_id '{experimentId}' is not defined under {ExperimentOptions.SectionName}:{nameof(ExperimentOptions.Experiments)} and is not a rollout ({options.Rollouts.Prefix}MODEL:VERSION).")
             : null;
     }
 

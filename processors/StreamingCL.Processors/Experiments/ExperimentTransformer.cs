@@ -58,7 +58,6 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
 
     private readonly ExperimentOptions _options;
     private readonly ProcessorEnvironment _environment;
-    private readonly Dictionary<string, ExperimentDefinition> _experiments;
     private readonly Dictionary<string, BanditAllocator> _bandits;
     private readonly long _windowMs;
     private readonly long _graceMs;
@@ -73,7 +72,6 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
     {
         _options = options;
         _environment = environment;
-        _experiments = options.Experiments.ToDictionary(experiment => experiment.Id, StringComparer.Ordinal);
         _bandits = options.Experiments.Where(experiment => experiment.Kind == ExperimentKind.Bandit)
             .ToDictionary(experiment => experiment.Id, experiment => new BanditAllocator(experiment), StringComparer.Ordinal);
         _windowMs = (long)options.WindowSize.TotalMilliseconds;
@@ -94,7 +92,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         context.Schedule(_options.EmitInterval, PunctuationType.STREAM_TIME, Emit);
         foreach (var (id, allocator) in _bandits)
         {
-            context.Schedule(_experiments[id].Bandit!.ReallocationInterval, PunctuationType.PROCESSING_TIME, now => Reallocate(id, allocator, now));
+            context.Schedule(_options.Find(id)!.Bandit!.ReallocationInterval, PunctuationType.PROCESSING_TIME, now => Reallocate(id, allocator, now));
         }
     }
 
@@ -103,7 +101,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
     {
         _streamTimeMs = Math.Max(_streamTimeMs, record.Timestamp.UnixTimestampMs);
         var observation = record.Value;
-        var experiment = _experiments.GetValueOrDefault(observation.ExperimentId);
+        var experiment = _options.Find(observation.ExperimentId);
         if (Misfit(experiment, observation) is { } problem)
         {
             Reject(observation, problem);
@@ -286,7 +284,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         // Materialised before writing: a store must not change while it is enumerated.
         foreach (var (id, state) in States.All().OrderBy(entry => entry.Key, StringComparer.Ordinal).ToList())
         {
-            if (!_experiments.TryGetValue(id, out var experiment) || state.Basis != ExperimentState.BasisOf(experiment))
+            if (_options.Find(id) is not { } experiment || state.Basis != ExperimentState.BasisOf(experiment))
             {
                 Drop(id); // removed from the options, or now measured differently
                 continue;
@@ -331,7 +329,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         foreach (var (key, pending) in _pending!.All().Where(entry => entry.Value.EventTimeMs + timeoutMs <= streamTimeMs).ToList())
         {
             _pending.Delete(key);
-            if (pending.Waiting.Count > 0 && _experiments.GetValueOrDefault(pending.Waiting[0].ExperimentId) is { } experiment && Current(experiment) is { } state)
+            if (pending.Waiting.Count > 0 && _options.Find(pending.Waiting[0].ExperimentId) is { } experiment && Current(experiment) is { } state)
             {
                 foreach (var waiting in pending.Waiting)
                 {
@@ -351,7 +349,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
     private void Reallocate(string id, BanditAllocator allocator, long nowMs)
     {
         // Only the task that owns the experiment (and has seen its traffic) holds its state.
-        if (Current(_experiments[id]) is not { } state)
+        if (Current(_options.Find(id)!) is not { } state)
         {
             return;
         }

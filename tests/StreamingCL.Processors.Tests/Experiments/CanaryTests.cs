@@ -63,6 +63,21 @@ public sealed class CanaryTests : IDisposable
         Assert.True(canary.Statistics["guardrail_p_value"] >= 0.05 && canary.Statistics["guardrail_ci_high"] >= Margin);
     }
 
+    [Fact]
+    public void A_rollout_the_registry_started_is_analysed_without_configuration_and_rolled_back_when_worse()
+    {
+        // rollout:MODEL:VERSION is a canary of "canary" against "production" with the template's guardrail.
+        Serve("rollout:ctr:2", "production", examples: 300, errors: 15);
+        Serve("rollout:ctr:2", "canary", examples: 300, errors: 120);
+        _traffic.Tick(Start.AddMinutes(5));
+
+        var canary = _traffic.Metrics().Latest("rollout:ctr:2", "canary");
+        Assert.Equal(ExperimentKind.Canary, canary.Kind);
+        Assert.Equal("production", canary.ControlVariant);
+        Assert.Equal(ExperimentVerdict.Rollback, canary.Verdict);
+        Assert.Contains("sequential_p_value", canary.Statistics.Keys);
+    }
+
     public void Dispose() => _traffic.Dispose();
 
     private static ExperimentDefinition Canary(string id) => new()
