@@ -27,7 +27,9 @@ internal sealed record JoinInput(Prediction? Prediction, Feedback? Feedback);
 /// normal, not an error.</item>
 /// </list>
 /// State is one entry per prediction_id in a logged store, purged by a stream-time punctuation
-/// once the window has passed, so it is bounded by the window's traffic.
+/// once the window has passed, so it is bounded by the window's traffic. An in-memory queue of
+/// expiry times (rebuilt from the store when a task starts) makes each purge cost what expires,
+/// not a scan of the store.
 /// </summary>
 internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment environment) : ITransformer<string, JoinInput, string, Routed<LabeledExample>>
 {
@@ -35,6 +37,7 @@ internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment 
 
     private readonly AvroEventSerde<Feedback> _feedbackSerde = environment.Serdes.For<Feedback>();
     private readonly AvroEventSerde<Prediction> _predictionSerde = environment.Serdes.For<Prediction>();
+    private readonly PriorityQueue<string, long> _expiries = new();
     private ProcessorContext<string, Routed<LabeledExample>>? _context;
     private IKeyValueStore<string, JoinState>? _store;
 
@@ -46,6 +49,11 @@ internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment 
     {
         _context = context;
         _store = (IKeyValueStore<string, JoinState>)context.GetStateStore(StoreName);
+        foreach (var (id, state) in _store.All())
+        {
+            _expiries.Enqueue(id, ExpiresAt(state));
+        }
+
         context.Schedule(options.PurgeInterval, PunctuationType.STREAM_TIME, Purge);
     }
 
@@ -60,6 +68,10 @@ internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment 
         if (next is not null)
         {
             Store.Put(record.Key, next);
+            if (state is null || ExpiresAt(state) != ExpiresAt(next))
+            {
+                _expiries.Enqueue(record.Key, ExpiresAt(next));
+            }
         }
 
         return null!;
@@ -152,13 +164,16 @@ internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment 
     /// <summary>Drops what has expired; feedback that never found a prediction becomes a dead letter.</summary>
     private void Purge(long streamTime)
     {
-        // Materialised before deleting: the store must not change while it is enumerated.
-        var expired = Store.All()
-            .Where(entry => entry.Value.TimestampMs < streamTime - (long)(entry.Value.FeedbackOnly ? options.UnmatchedGrace : options.FeedbackWindow).TotalMilliseconds)
-            .ToList();
-
-        foreach (var (id, state) in expired)
+        while (_expiries.TryPeek(out var id, out var expiresAt) && expiresAt < streamTime)
         {
+            _expiries.Dequeue();
+            var state = Store.Get(id);
+            // A queue entry is stale when the id expired already or its expiry moved (feedback, then its prediction).
+            if (state is null || ExpiresAt(state) != expiresAt)
+            {
+                continue;
+            }
+
             Store.Delete(id);
             if (state.FeedbackOnly)
             {
@@ -171,6 +186,10 @@ internal sealed class JoinTransformer(JoinOptions options, ProcessorEnvironment 
             }
         }
     }
+
+    /// <summary>Feedback alone waits for the grace; anything with a prediction lasts the feedback window.</summary>
+    private long ExpiresAt(JoinState state) =>
+        state.TimestampMs + (long)(state.FeedbackOnly ? options.UnmatchedGrace : options.FeedbackWindow).TotalMilliseconds;
 
     private void Reject(string id, RecordOrigin origin, byte[] payload, DeadLetterKind kind, string reason) =>
         Context.Forward(id, Routed.Reject<LabeledExample>(
