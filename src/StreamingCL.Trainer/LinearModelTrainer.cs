@@ -74,7 +74,9 @@ internal sealed class LinearModelTrainer
             LabelColumnName = LabelColumn,
             NumberOfIterations = iterations,
             LearningRate = _options.LearningRate,
-            L2Regularization = _options.L2Regularization,
+
+            // OGD's L2 is a decay applied at every step: it would wear a warm start's weights down towards zero.
+            L2Regularization = 0,
         });
         return warmStart is null ? trainer.Fit(data) : trainer.Fit(data, warmStart.Parameters);
     }

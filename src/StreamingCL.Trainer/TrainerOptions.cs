@@ -57,11 +57,11 @@ public sealed class TrainerOptions
     /// <summary>L1 penalty weight (binary: L-BFGS logistic regression; sparsifies hashed slots).</summary>
     public float L1Regularization { get; set; } = 1f;
 
-    /// <summary>L2 penalty weight.</summary>
+    /// <summary>L2 penalty weight (binary; regression's online gradient descent uses none).</summary>
     public float L2Regularization { get; set; } = 1f;
 
     /// <summary>Regression: learning rate of online gradient descent.</summary>
-    public float LearningRate { get; set; } = 0.01f;
+    public float LearningRate { get; set; } = 0.1f;
 
     /// <summary>Training threads; 1 keeps training bit-for-bit reproducible (the gradient sum is ordered).</summary>
     public int TrainingThreads { get; set; } = 1;
