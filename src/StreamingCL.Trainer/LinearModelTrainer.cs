@@ -15,11 +15,14 @@ namespace StreamingCL.Trainer;
 /// A stateful update passes the champion's parameters as the starting point and caps the
 /// iterations at <see cref="TrainerOptions.WarmStartIterations"/>. The loss is convex, so with
 /// enough iterations the start does not matter: the update lands on the optimum of its training
-/// set, and measured on this code it does so within about 5 L-BFGS iterations from either start.
-/// Cutting L-BFGS shorter is no usable regulariser either: its first step has unit length in
-/// weight space (a line search along the normalised gradient), whatever the data's scale. So the
-/// cap bounds cost, and the champion's knowledge is carried by the data instead: the replay of
-/// reservoir examples (<see cref="CurationStrategy.RecentAndReservoir"/>).
+/// set (measured: within 0.001 AUC after 10 iterations from either start, 20 features plus 256
+/// hashed slots). Stopping L-BFGS early is no usable regulariser either: its first step has unit
+/// length in weight space (a line search along the normalised gradient) whatever the data's
+/// scale, and 1 to 3 iterations lost up to 0.19 AUC after a concept change. So the cap bounds
+/// cost, and the champion's knowledge is carried by the data: the replay of old reservoir
+/// examples (<see cref="CurationStrategy.RecentAndReservoir"/>). A proximal term towards the
+/// champion (L2 centred on its weights) would be the other principled carrier, but ML.NET's L2
+/// is centred on zero.
 /// </remarks>
 internal sealed class LinearModelTrainer
 {

@@ -29,9 +29,14 @@ public sealed class TrainerOptions
 
     /// <summary>
     /// Stateful updates under <see cref="CurationStrategy.RecentAndReservoir"/>: reservoir examples
-    /// replayed per new example (0.25 = one old example for four new ones).
+    /// replayed per new example (0.1 = one old example for ten new ones). The stability-plasticity
+    /// knob: replay keeps the weights of what the recent data lacks (a category seen only on
+    /// weekends) and slows adaptation to a changed concept. Measured (20 features, 2 hashed
+    /// categoricals): with half the categories absent from the new data, the AUC on all categories
+    /// lost 0.0066 without replay, 0.0046 at 0.1, 0.0043 at 0.25; under a partial concept change,
+    /// replay cost 0.008 AUC at 0.1 and 0.020 at 0.25.
     /// </summary>
-    public double ReplayFraction { get; set; } = 0.25;
+    public double ReplayFraction { get; set; } = 0.1;
 
     /// <summary>How the curated set is subsampled to <see cref="SampleSize"/>.</summary>
     public SamplingStrategy Sampling { get; set; } = SamplingStrategy.None;
@@ -47,7 +52,9 @@ public sealed class TrainerOptions
 
     /// <summary>
     /// Iteration cap of a stateful update (L-BFGS iterations; epochs for regression). A cost
-    /// bound, not a regulariser: see the README of the trainer for the measurements.
+    /// bound, not a regulariser (see LinearModelTrainer): measured, the warm start is within
+    /// 0.001 AUC of its converged value from 10 iterations and identical to 4 decimals at 20 and
+    /// 50, while 1 to 3 iterations lose up to 0.19 AUC under a concept change.
     /// </summary>
     public int WarmStartIterations { get; set; } = 20;
 
@@ -127,7 +134,7 @@ public enum CurationStrategy
     AllBuffered,
 
     /// <summary>
-    /// The default. Stateful: the new examples plus a replay of reservoir examples
+    /// The default. Stateful: the new examples plus a replay of old reservoir examples
     /// (<see cref="TrainerOptions.ReplayFraction"/> per new one), which keeps old knowledge in the
     /// objective. Stateless: the whole buffer, window and reservoir.
     /// </summary>

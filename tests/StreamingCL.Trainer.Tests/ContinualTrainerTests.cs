@@ -85,7 +85,7 @@ public class ContinualTrainerTests
         Assert.Equal(TrainingKind.Stateful, Train("t6", chain: 2, TrainingKind.Stateful).Kind);
 
         // Only the 500 new examples (those after the champion's lineage) feed the stateful update, plus the replay.
-        Assert.Equal(500 + 125, byDefault.TrainingExamples);
+        Assert.Equal(500 + 50, byDefault.TrainingExamples);
         Assert.All(byDefault.Version.Lineage.Ranges, r => Assert.True(r.LastOffset < offset + 200));
     }
 
