@@ -4,6 +4,11 @@ using StreamingCL.Kafka.Events;
 namespace StreamingCL.Trainer;
 
 /// <summary>The continual trainer of one model. Section "Trainer".</summary>
+/// <remarks>
+/// Memory: the buffer keeps each example's decoded event (for profiles and for re-featurising)
+/// and its sparse vector, measured at about 2.3 KB per example with 20 numeric and 2 categorical
+/// features: some 170 MB for the default 72,000 (holdout, window and reservoir).
+/// </remarks>
 public sealed class TrainerOptions
 {
     /// <summary>The configuration section.</summary>
