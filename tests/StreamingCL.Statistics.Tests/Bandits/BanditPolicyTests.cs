@@ -60,6 +60,55 @@ public sealed class BanditPolicyTests
     }
 
     [Fact]
+    public void Bernoulli_top_two_weights_of_many_arms_converge_to_the_exact_top_two_chances()
+    {
+        // 20 close arms: more than one block of generator words, every lane and both Beta gammas.
+        VariantStatistics[] arms = [.. Enumerable.Range(0, 20).Select(i => VariantStatistics.FromConversions(5000, 450 + 6 * i))];
+        var alpha = arms.Select(arm => 1 + arm.Sum).ToArray();
+        var beta = arms.Select(arm => 1 + arm.Count - arm.Sum).ToArray();
+        var exact = ExactTopTwo(
+            arms.Length,
+            (i, p) => SpecialFunctions.BetaPowerTerm(alpha[i], beta[i], p, 1 - p) / (p * (1 - p)),
+            (i, p) => IncompleteBeta.Regularized(alpha[i], beta[i], p, 1 - p).Lower,
+            0.06,
+            0.16);
+
+        AssertTopTwoConverges(new ThompsonSamplingOptions { Draws = 200_001, MinimumWeight = 0, Seed = 17 }, arms, exact);
+    }
+
+    [Fact]
+    public void Gaussian_top_two_weights_of_many_arms_converge_to_the_exact_top_two_chances()
+    {
+        VariantStatistics[] arms = [.. Enumerable.Range(0, 10).Select(i => VariantStatistics.FromMoments(5000, 5000 * (1 + 0.01 * i), 5000 * (2 + 0.02 * i)))];
+        var sd = arms.Select(arm => Math.Sqrt(arm.Variance / arm.Count)).ToArray();
+        var exact = ExactTopTwo(
+            arms.Length,
+            (i, x) => Normal.Density((x - arms[i].Mean) / sd[i]) / sd[i],
+            (i, x) => Normal.Cdf((x - arms[i].Mean) / sd[i]),
+            0.9,
+            1.2);
+
+        AssertTopTwoConverges(new ThompsonSamplingOptions { Reward = ThompsonReward.Gaussian, Draws = 200_003, MinimumWeight = 0, Seed = 19 }, arms, exact);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public void Every_draw_asked_for_is_counted_once(int draws)
+    {
+        // Draws go four at a time: a partial last block must count only the draws asked for.
+        VariantStatistics[] arms = [VariantStatistics.FromConversions(1000, 100), VariantStatistics.FromConversions(1000, 300), VariantStatistics.FromConversions(1000, 150)];
+        var weights = new double[3];
+        new ThompsonSampling(new ThompsonSamplingOptions { Draws = draws, MinimumWeight = 0, Seed = 23 }).ComputeWeights(arms, weights);
+
+        // Arm 1 is best in every draw (its posterior is ~14 sd above the others).
+        Assert.Equal(0.5, weights[1]);
+        Assert.Equal(0.5, weights[0] + weights[2], 1e-15);
+        Assert.All(weights, w => Assert.Equal(0, w * 2 * draws % 1, 1e-9));
+    }
+
+    [Fact]
     public void Top_two_sampling_keeps_exploring_the_runner_up()
     {
         VariantStatistics[] arms = [VariantStatistics.FromConversions(1000, 100), VariantStatistics.FromConversions(1000, 300), VariantStatistics.FromConversions(1000, 150)];
@@ -130,5 +179,66 @@ public sealed class BanditPolicyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new EpsilonGreedy(1.5));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ThompsonSampling(new ThompsonSamplingOptions { Draws = 0 }));
         Assert.Throws<ArgumentException>(() => new ThompsonSampling().ComputeWeights([VariantStatistics.FromMoments(200, 5, 9), VariantStatistics.FromMoments(200, 5, 9)], new double[2]));
+    }
+
+    // Chance of each arm to be the best or the second best of independent draws, halved (what
+    // top-two weights estimate), by Simpson's rule over [from, to] where all the mass lies:
+    // P(best) = ∫ f_i Π_{j≠i} F_j and P(second) = ∫ f_i Σ_{k≠i} (1 - F_k) Π_{j≠i,k} F_j.
+    private static double[] ExactTopTwo(int arms, Func<int, double, double> density, Func<int, double, double> cdf, double from, double to)
+    {
+        const int intervals = 20_000;
+        var step = (to - from) / intervals;
+        var chances = new double[arms];
+        var f = new double[arms];
+        var cdfs = new double[arms];
+        for (var n = 0; n <= intervals; n++)
+        {
+            var x = from + n * step;
+            for (var i = 0; i < arms; i++)
+            {
+                f[i] = density(i, x);
+                cdfs[i] = cdf(i, x);
+            }
+
+            var simpson = n == 0 || n == intervals ? 1.0 : n % 2 == 1 ? 4.0 : 2.0;
+            for (var i = 0; i < arms; i++)
+            {
+                var best = 1.0;
+                var second = 0.0;
+                for (var k = 0; k < arms; k++)
+                {
+                    if (k == i)
+                    {
+                        continue;
+                    }
+
+                    best *= cdfs[k];
+                    var secondGivenK = 1.0 - cdfs[k];
+                    for (var j = 0; j < arms; j++)
+                    {
+                        secondGivenK *= j == i || j == k ? 1.0 : cdfs[j];
+                    }
+
+                    second += secondGivenK;
+                }
+
+                chances[i] += simpson * step / 3 * f[i] * (best + second) / 2;
+            }
+        }
+
+        return chances;
+    }
+
+    private static void AssertTopTwoConverges(ThompsonSamplingOptions options, VariantStatistics[] arms, double[] exact)
+    {
+        Close.To(1.0, exact.Sum(), 0, 1e-9, "total of the exact chances");
+        var weights = new double[arms.Length];
+        new ThompsonSampling(options).ComputeWeights(arms, weights);
+
+        // Each draw adds 1/2 to an arm's count with chance 2 w, so a weight's variance is (w / 2 - w^2) / draws.
+        for (var i = 0; i < arms.Length; i++)
+        {
+            Close.To(exact[i], weights[i], 0, 5 * Math.Sqrt((exact[i] / 2 - exact[i] * exact[i]) / options.Draws) + 1e-9, $"weight of arm {i}");
+        }
     }
 }
