@@ -21,7 +21,10 @@ internal sealed record StreamTime(long Milliseconds);
 /// prediction timestamp seen by the task. A window closes on the first prediction that brings
 /// stream time to its end + <see cref="DriftOptions.WindowGrace"/> or beyond: then each of its
 /// features gets one DriftMetric (numeric: psi, js_distance; categorical: also chi2_statistic,
-/// chi2_p_value), with the severity of the worst verdict under the thresholds.</item>
+/// chi2_p_value), with the severity of the worse of the PSI and Jensen-Shannon verdicts. The
+/// chi-square p-value is published for information only: with thousands of values per window it
+/// flags trivial shifts, and at p &lt; 0.05 one stable window in twenty (as the numeric KS would),
+/// so effect sizes decide.</item>
 /// <item>A prediction later than that for some of its windows is still counted in its open ones
 /// but never reopens a closed one: it is counted as skipped (reason late).</item>
 /// <item>The reference of a feature is the one the version's ModelVersion published; a published
@@ -343,7 +346,7 @@ internal sealed class FeatureDriftTransformer(DriftOptions options, ProcessorEnv
             ["js_distance"] = report.JensenShannonDistance,
             ["chi2_statistic"] = report.ChiSquare.Statistic,
             ["chi2_p_value"] = report.ChiSquare.PValue,
-        }, report.Overall);
+        }, (DriftVerdict)Math.Max((int)report.PsiVerdict, (int)report.JensenShannonVerdict));
     }
 
     /// <summary>Whether a feature's window can be compared, or become its reference; counts why not.</summary>

@@ -195,6 +195,25 @@ public sealed class DriftTopologyTests : IDisposable
     }
 
     [Fact]
+    public void A_significant_but_small_categorical_shift_is_not_drift()
+    {
+        Run();
+        Publish(1, new FeatureProfile("color", [], ["green", "red"], [0.5, 0.5], 1000));
+        var colors = Enumerable.Range(0, 1000).Select(i => i < 550 ? "green" : "red").ToArray();
+        for (var i = 0; i < colors.Length; i++)
+        {
+            Predict(1, Start.AddMilliseconds(i * 500), 0.5, [], new() { ["color"] = colors[i] });
+        }
+
+        Predict(1, Start + Size + Grace, 0.5, []);
+
+        var metric = Assert.Single(Metrics(), metric => metric.Feature == "color");
+        Assert.True(metric.Statistics["chi2_p_value"] < 0.05); // "significant" with 1000 values...
+        Assert.True(metric.Statistics["psi"] < 0.02); // ...but a 5-point shift
+        Assert.Equal(DriftSeverity.None, metric.Severity);
+    }
+
+    [Fact]
     public void Categories_beyond_the_cap_are_counted_together()
     {
         Run(options => options.MaxCategories = 3);
@@ -404,7 +423,8 @@ public sealed class DriftTopologyTests : IDisposable
                 ["chi2_p_value"] = report.ChiSquare.PValue,
             },
             metric.Statistics);
-        Assert.Equal((int)report.Overall, (int)metric.Severity);
+        var verdict = (DriftVerdict)Math.Max((int)report.PsiVerdict, (int)report.JensenShannonVerdict);
+        Assert.Equal((int)verdict, (int)metric.Severity);
     }
 
     /// <summary>The changes ADWIN signals over the errors, with what the metric reports, found by the statistics library alone.</summary>
