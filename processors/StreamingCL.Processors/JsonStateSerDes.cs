@@ -13,7 +13,12 @@ namespace StreamingCL.Processors;
 internal sealed class JsonStateSerDes<T> : AbstractSerDes<T>
     where T : class
 {
-    private static readonly JsonSerializerOptions Format = new(JsonSerializerDefaults.Web);
+    // Named literals: a sum that overflowed to infinity must not make the state unwritable
+    // (a failed store write would kill the stream thread).
+    private static readonly JsonSerializerOptions Format = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public override byte[] Serialize(T data, SerializationContext context) =>
         data is null ? null! : JsonSerializer.SerializeToUtf8Bytes(data, Format);

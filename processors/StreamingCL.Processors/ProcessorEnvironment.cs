@@ -10,6 +10,9 @@ namespace StreamingCL.Processors;
 /// <param name="Metrics">Where the applications report what they publish.</param>
 public sealed record ProcessorEnvironment(TopicCatalog Topics, EventSerdes Serdes, TimeProvider Clock, ProcessorMetrics Metrics)
 {
+    /// <summary>How far ahead of the clock a record timestamp may be before it is dead-lettered.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Streamiz serdes of an event.</summary>
     public StreamizAvroSerDes<T> StreamSerDes<T>()
         where T : class, IAvroEvent<T> => new(Serdes.For<T>());

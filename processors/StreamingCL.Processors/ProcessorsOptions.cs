@@ -27,6 +27,12 @@ public sealed class ProcessorsOptions
     /// <summary>Commit interval; null keeps Streamiz's (100 ms with exactly-once, 30 s otherwise).</summary>
     public TimeSpan? CommitInterval { get; set; }
 
+    /// <summary>
+    /// How far ahead of this host's clock an event may be before it is dead-lettered (its record
+    /// timestamp never moves stream time beyond it): one mis-stamped record must not close every window.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Where state stores keep local data.</summary>
     public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "streamingcl-state");
 
@@ -64,6 +70,7 @@ public sealed class ProcessorsOptions
         InvalidConfigurationException.ThrowUnless(Guarantee is null || Enum.IsDefined(Guarantee.Value), $"{SectionName}:{nameof(Guarantee)}", "must be ExactlyOnce or AtLeastOnce.");
         InvalidConfigurationException.ThrowUnless(Threads >= 1, $"{SectionName}:{nameof(Threads)}", $"must be at least 1, was {Threads}.");
         InvalidConfigurationException.ThrowUnless(CommitInterval is null || CommitInterval > TimeSpan.Zero, $"{SectionName}:{nameof(CommitInterval)}", $"must be positive, was {CommitInterval}.");
+        InvalidConfigurationException.ThrowUnless(MaxClockSkew >= TimeSpan.Zero, $"{SectionName}:{nameof(MaxClockSkew)}", $"must not be negative, was {MaxClockSkew}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(StateDirectory), $"{SectionName}:{nameof(StateDirectory)}", "is required.");
         Join.Validate();
         Drift.Validate();

@@ -17,9 +17,18 @@ internal sealed class TopologyHarness : IDisposable
     private readonly Dictionary<string, TestInputTopic<string, byte[]>> _inputs = [];
     private readonly Dictionary<string, object> _outputs = [];
 
-    public TopologyHarness(Func<ProcessorEnvironment, Topology> build, string applicationId)
+    /// <param name="build">Builds the topology under test.</param>
+    /// <param name="applicationId">Its application.id.</param>
+    /// <param name="maxClockSkew">
+    /// How far ahead of <see cref="Clock"/> records may be; by default any, so tests can use event
+    /// times of their choosing without moving the clock.
+    /// </param>
+    public TopologyHarness(Func<ProcessorEnvironment, Topology> build, string applicationId, TimeSpan? maxClockSkew = null)
     {
-        Environment = new ProcessorEnvironment(new TopicCatalog(), new EventSerdes(new KafkaOptions()), Clock, new ProcessorMetrics(Registry));
+        Environment = new ProcessorEnvironment(new TopicCatalog(), new EventSerdes(new KafkaOptions()), Clock, new ProcessorMetrics(Registry))
+        {
+            MaxClockSkew = maxClockSkew ?? TimeSpan.FromDays(36_500),
+        };
         var config = new StreamConfig<StringSerDes, StringSerDes>
         {
             ApplicationId = applicationId,

@@ -26,9 +26,9 @@ public static class JoinTopology
         var builder = new StreamBuilder();
         var application = options.ApplicationId;
 
-        var predictions = builder.Events<Prediction>(environment, EventTopic.Predictions, application, EventValidation.Check)
+        var predictions = builder.Events<Prediction>(environment, EventTopic.Predictions, application, EventValidation.Check, prediction => prediction.PredictionId)
             .MapValues((prediction, _) => new JoinInput(prediction, null), "join-predictions");
-        var feedback = builder.Events<Feedback>(environment, EventTopic.Feedback, application, EventValidation.Check)
+        var feedback = builder.Events<Feedback>(environment, EventTopic.Feedback, application, EventValidation.Check, item => item.PredictionId)
             .MapValues((item, _) => new JoinInput(null, item), "join-feedback");
 
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(JoinTransformer.StoreName), new StringSerDes(), new JsonStateSerDes<JoinState>()));

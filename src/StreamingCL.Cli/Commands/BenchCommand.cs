@@ -53,7 +53,7 @@ internal static class BenchCommand
         var processors = Settings.Processors(configuration);
         var catalog = Settings.Topics(configuration, kafka);
         using var serdes = new EventSerdes(kafka);
-        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(Metrics.NewCustomRegistry()));
+        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(Metrics.NewCustomRegistry())) { MaxClockSkew = processors.MaxClockSkew };
         using var cluster = EmbeddedKafkaCluster.Start(1, [.. catalog.All, new TopicSpec(PassThroughSink, catalog[EventTopic.Predictions].Partitions, 1, CleanupPolicy.Delete, null, "bench")]);
         var output = parsed.InvocationConfiguration.Output;
 

@@ -90,7 +90,7 @@ internal static class RunCommand
         var catalog = Settings.Topics(configuration, kafka);
         var registry = Metrics.NewCustomRegistry();
         using var serdes = new EventSerdes(kafka);
-        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(registry));
+        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(registry)) { MaxClockSkew = processors.MaxClockSkew };
         var endpoint = new ClusterEndpoint(kafka.BootstrapServers);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

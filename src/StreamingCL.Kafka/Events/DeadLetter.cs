@@ -41,6 +41,9 @@ public sealed record DeadLetter : IAvroEvent<DeadLetter>
     public required DateTimeOffset FailedAt { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => FailedAt;
+
+    /// <inheritdoc/>
     public static DeadLetter FromAvro(GenericRecord record) => new()
     {
         OriginalTopic = record.Get<string>("original_topic"),

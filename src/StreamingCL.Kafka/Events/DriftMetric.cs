@@ -50,6 +50,9 @@ public sealed record DriftMetric : IAvroEvent<DriftMetric>
     public required DriftSeverity Severity { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => WindowEnd;
+
+    /// <inheritdoc/>
     public static DriftMetric FromAvro(GenericRecord record) => new()
     {
         ModelName = record.Get<string>("model_name"),

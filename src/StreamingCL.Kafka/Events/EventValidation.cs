@@ -6,11 +6,18 @@ namespace StreamingCL.Kafka.Events;
 public readonly record struct EventProblem(DeadLetterKind Kind, string Reason);
 
 /// <summary>
-/// Checks of decoded events that Avro cannot express: required text present, numbers finite. The
-/// processors dead-letter what fails; serving apps can check before sending.
+/// Checks of decoded events that Avro cannot express: required text present, numbers finite and
+/// within ±<see cref="MaxMagnitude"/>. The processors dead-letter what fails; serving apps can
+/// check before sending.
 /// </summary>
 public static class EventValidation
 {
+    /// <summary>
+    /// Largest magnitude of a number: sums of squares of values beyond it overflow to infinity in
+    /// the processors' aggregates.
+    /// </summary>
+    public const double MaxMagnitude = 1e150;
+
     /// <summary>The first problem of a prediction, or null when it can be processed.</summary>
     public static EventProblem? Check(Prediction prediction)
     {
@@ -56,15 +63,17 @@ public static class EventValidation
         value < 1 ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} must be at least 1, was {value}.") : null;
 
     private static EventProblem? Finite(double? value, string field) =>
-        value is { } number && !double.IsFinite(number) ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} is {number}, not a finite number.") : null;
+        value is { } number && !(Math.Abs(number) <= MaxMagnitude)
+            ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} is {number}, not a finite number within ±{MaxMagnitude}.")
+            : null;
 
     private static EventProblem? Finite(IReadOnlyDictionary<string, double> features, string field)
     {
         foreach (var (name, value) in features)
         {
-            if (!double.IsFinite(value))
+            if (Finite(value, $"{field}[{name}]") is { } problem)
             {
-                return new EventProblem(DeadLetterKind.InvalidValue, $"{field}[{name}] is {value}, not a finite number.");
+                return problem;
             }
         }
 

@@ -50,6 +50,9 @@ public sealed record ExperimentMetric : IAvroEvent<ExperimentMetric>
     public required ExperimentVerdict Verdict { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => WindowEnd;
+
+    /// <inheritdoc/>
     public static ExperimentMetric FromAvro(GenericRecord record) => new()
     {
         ExperimentId = record.Get<string>("experiment_id"),

@@ -29,6 +29,9 @@ public sealed record Feedback : IAvroEvent<Feedback>
     public IReadOnlyList<string> ClickedItems { get; init; } = [];
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => Timestamp;
+
+    /// <inheritdoc/>
     public static Feedback FromAvro(GenericRecord record) => new()
     {
         PredictionId = record.Get<string>("prediction_id"),

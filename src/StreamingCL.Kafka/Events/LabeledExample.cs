@@ -62,6 +62,9 @@ public sealed record LabeledExample : IAvroEvent<LabeledExample>
     public DateTimeOffset FeedbackTimestamp => PredictionTimestamp + FeedbackDelay;
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => FeedbackTimestamp;
+
+    /// <inheritdoc/>
     public static LabeledExample FromAvro(GenericRecord record) => new()
     {
         PredictionId = record.Get<string>("prediction_id"),

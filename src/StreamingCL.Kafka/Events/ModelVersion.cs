@@ -68,6 +68,9 @@ public sealed record ModelVersion : IAvroEvent<ModelVersion>
     public string Key => $"{ModelName}:{Version}";
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => UpdatedAt;
+
+    /// <inheritdoc/>
     public static ModelVersion FromAvro(GenericRecord record) => new()
     {
         ModelName = record.Get<string>("model_name"),

@@ -32,6 +32,9 @@ public sealed record PerformanceMetric : IAvroEvent<PerformanceMetric>
     public required IReadOnlyDictionary<string, double> Metrics { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => WindowEnd;
+
+    /// <inheritdoc/>
     public static PerformanceMetric FromAvro(GenericRecord record) => new()
     {
         ModelName = record.Get<string>("model_name"),

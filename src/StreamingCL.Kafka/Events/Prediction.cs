@@ -50,6 +50,9 @@ public sealed record Prediction : IAvroEvent<Prediction>
     public IReadOnlyList<RankedItem>? Ranking { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => Timestamp;
+
+    /// <inheritdoc/>
     public static Prediction FromAvro(GenericRecord record) => new()
     {
         PredictionId = record.Get<string>("prediction_id"),

@@ -35,6 +35,9 @@ public sealed record RetrainTrigger : IAvroEvent<RetrainTrigger>
     public required string RequestedBy { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => Timestamp;
+
+    /// <inheritdoc/>
     public static RetrainTrigger FromAvro(GenericRecord record) => new()
     {
         TriggerId = record.Get<string>("trigger_id"),

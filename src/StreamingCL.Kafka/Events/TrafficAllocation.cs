@@ -35,6 +35,9 @@ public sealed record TrafficAllocation : IAvroEvent<TrafficAllocation>
     public required string Reason { get; init; }
 
     /// <inheritdoc/>
+    public DateTimeOffset EventTime => Timestamp;
+
+    /// <inheritdoc/>
     public static TrafficAllocation FromAvro(GenericRecord record) => new()
     {
         Target = record.Get<string>("target"),

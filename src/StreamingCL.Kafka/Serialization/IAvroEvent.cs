@@ -19,4 +19,7 @@ public interface IAvroEvent<TSelf>
 
     /// <summary>The event as a record of <see cref="Schema"/>.</summary>
     GenericRecord ToAvro();
+
+    /// <summary>When the event happened (every event says: its schema has a timestamp); producers set the record timestamp to it.</summary>
+    DateTimeOffset EventTime { get; }
 }

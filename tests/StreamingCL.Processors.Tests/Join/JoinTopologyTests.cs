@@ -7,7 +7,7 @@ namespace StreamingCL.Processors.Tests.Join;
 public sealed class JoinTopologyTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-    private static readonly JoinOptions Options = new()
+    internal static readonly JoinOptions Options = new()
     {
         FeedbackWindow = TimeSpan.FromMinutes(10),
         UnmatchedGrace = TimeSpan.FromMinutes(1),
@@ -149,22 +149,48 @@ public sealed class JoinTopologyTests : IDisposable
         Assert.Equal(1, _harness.Metric("streamingcl_events_total{application=\"streamingcl-join\",topic=\"predictions\"}")); // the two rejected ones do not count
     }
 
+    [Fact]
+    public void A_record_keyed_by_something_else_than_its_prediction_id_is_dead_lettered_not_joined()
+    {
+        Predict("p-8", Start);
+        _harness.Pipe(EventTopic.Feedback, "p-8", new Feedback { PredictionId = "p-9", Timestamp = Start.AddMinutes(1), Label = 1 }, Start.AddMinutes(1));
+        _harness.Pipe(EventTopic.Feedback, null!, new Feedback { PredictionId = "p-8", Timestamp = Start.AddMinutes(1), Label = 1 }, Start.AddMinutes(1));
+
+        Assert.Empty(_harness.Read<LabeledExample>(EventTopic.LabeledExamples));
+        var rejected = _harness.Read<DeadLetter>(EventTopic.DeadLetters).Select(record => record.Message.Value).ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.All(rejected, letter => Assert.Equal(DeadLetterKind.InvalidValue, letter.ErrorKind));
+        Assert.Contains("is not the event's id 'p-9'", rejected[0].Reason);
+    }
+
+    [Fact]
+    public void Values_whose_squares_would_overflow_are_dead_lettered()
+    {
+        Predict("p-huge", Start, age: 1e200);
+
+        var rejected = Assert.Single(_harness.Read<DeadLetter>(EventTopic.DeadLetters)).Message.Value;
+        Assert.Equal(DeadLetterKind.InvalidValue, rejected.ErrorKind);
+        Assert.Contains("within ±1E+150", rejected.Reason);
+    }
+
     public void Dispose() => _harness.Dispose();
 
     private void Predict(string id, DateTimeOffset at, double age = 42, int? shadowVersion = null) =>
-        _harness.Pipe(EventTopic.Predictions, id, new Prediction
-        {
-            PredictionId = id,
-            ModelName = "ctr",
-            ModelVersion = shadowVersion ?? 2,
-            Shadow = shadowVersion is not null,
-            UnitId = "u-1",
-            Timestamp = at,
-            NumericFeatures = new Dictionary<string, double> { ["age"] = age },
-            Score = 0.7,
-            ExperimentId = "exp-1",
-            Variant = "B",
-        }, at);
+        _harness.Pipe(EventTopic.Predictions, id, Prediction(id, at, age, shadowVersion), at);
+
+    internal static Prediction Prediction(string id, DateTimeOffset at, double age = 42, int? shadowVersion = null) => new()
+    {
+        PredictionId = id,
+        ModelName = "ctr",
+        ModelVersion = shadowVersion ?? 2,
+        Shadow = shadowVersion is not null,
+        UnitId = "u-1",
+        Timestamp = at,
+        NumericFeatures = new Dictionary<string, double> { ["age"] = age },
+        Score = 0.7,
+        ExperimentId = "exp-1",
+        Variant = "B",
+    };
 
     private void Feedback(string id, DateTimeOffset at, double label) =>
         _harness.Pipe(EventTopic.Feedback, id, new Feedback { PredictionId = id, Timestamp = at, Label = label }, at);
