@@ -48,6 +48,19 @@ public sealed class KafkaOptions
         }
     }
 
+    /// <summary>
+    /// Producer properties: <see cref="ClientConfig{T}"/> with the Java client's key partitioner
+    /// (murmur2), which Kafka Streams and Streamiz use too, unless Properties sets another: events
+    /// keyed by prediction_id must land on the same partitions whoever writes them, or the join's
+    /// co-partitioning breaks.
+    /// </summary>
+    public ProducerConfig ProducerConfig()
+    {
+        var config = ClientConfig<ProducerConfig>();
+        config.Partitioner ??= Partitioner.Murmur2Random;
+        return config;
+    }
+
     /// <summary>Client properties: the pass-through ones, then the bootstrap servers.</summary>
     public T ClientConfig<T>()
         where T : ClientConfig, new()

@@ -73,7 +73,7 @@ internal static class TriggerCommand
         };
 
         using var serdes = new EventSerdes(kafka);
-        var config = kafka.ClientConfig<ProducerConfig>();
+        var config = kafka.ProducerConfig();
         config.EnableIdempotence = true;
         config.MessageTimeoutMs = seconds * 1000;
         // librdkafka's own log lines would flood the terminal while the cluster is unreachable; the
