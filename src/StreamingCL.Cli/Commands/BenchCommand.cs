@@ -4,12 +4,12 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
-using StreamingCL.Kafka;
 using StreamingCL.Kafka.Embedded;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
 using StreamingCL.Processors;
+using StreamingCL.Processors.Experiments;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
 
@@ -18,10 +18,17 @@ namespace StreamingCL.Cli.Commands;
 /// <summary>
 /// `streamingcl bench pipeline`: throughput of the stream applications on the embedded broker,
 /// against a bare Streamiz pass-through topology measured in the same run on the same records.
+/// Both are started and RUNNING before the records are produced, commit every 100 ms, and are
+/// done when their consumer groups have committed the end of every partition they read, their
+/// internal repartition topics included (for the applications, in the order the data flows, so
+/// what the join writes is in the ends the others wait for).
 /// </summary>
 internal static class BenchCommand
 {
-    private const string PassThroughSink = "bench-pass-through";
+    private const string PassThroughId = "bench-pass-through";
+    private const string PassThroughSink = "bench-pass-through-sink";
+    private const string Experiment = "bench-experiment";
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(100);
 
     private static readonly Option<int> EventsOption = new("--events") { Description = "Predictions to process (each with its feedback).", DefaultValueFactory = _ => 50_000 };
     private static readonly Option<int> ModelsOption = new("--models") { Description = "Distinct models in the traffic.", DefaultValueFactory = _ => 4 };
@@ -29,7 +36,7 @@ internal static class BenchCommand
 
     public static Command Build()
     {
-        var pipeline = new Command("pipeline", "Produce predictions and feedback to an embedded broker, then time a bare pass-through topology and every stream application over them.")
+        var pipeline = new Command("pipeline", "Time a bare pass-through topology and every stream application over the same predictions and feedback on an embedded broker.")
         {
             EventsOption,
             ModelsOption,
@@ -51,81 +58,149 @@ internal static class BenchCommand
         var configuration = Cli.Configuration(parsed);
         var kafka = Settings.Kafka(configuration);
         var processors = Settings.Processors(configuration);
+        processors.CommitInterval = CommitInterval;
+        processors.Experiments.Experiments.Add(new ExperimentDefinition { Id = Experiment, Control = "A", Variants = ["A", "B"] });
         var catalog = Settings.Topics(configuration, kafka);
         using var serdes = new EventSerdes(kafka);
         var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(Metrics.NewCustomRegistry())) { MaxClockSkew = processors.MaxClockSkew };
-        using var cluster = EmbeddedKafkaCluster.Start(1, [.. catalog.All, new TopicSpec(PassThroughSink, catalog[EventTopic.Predictions].Partitions, 1, CleanupPolicy.Delete, null, "bench")]);
-        var output = parsed.InvocationConfiguration.Output;
-
+        var predictions = catalog[EventTopic.Predictions];
+        using var cluster = EmbeddedKafkaCluster.Start(1, [.. catalog.All, predictions with { Name = PassThroughSink }]);
         var progress = parsed.InvocationConfiguration.Error;
-        progress.WriteLine($"producing {events} predictions and their feedback...");
-        var produce = Stopwatch.StartNew();
-        await ProduceTrafficAsync(cluster.BootstrapServers, serdes, catalog, events, models);
-        produce.Stop();
+        var traffic = Traffic(serdes, catalog, events, models);
 
-        progress.WriteLine("running the pass-through topology...");
-        var passThrough = Time(() => RunUntilConsumed(PassThrough(catalog), "bench-pass-through", cluster.BootstrapServers, [catalog[EventTopic.Predictions].Name], cancellation));
+        progress.WriteLine("pass-through topology...");
+        var passThrough = await TimeAsync(
+            [(PassThrough(catalog), Config(PassThroughId, cluster.BootstrapServers))],
+            [(PassThroughId, [predictions.Name])],
+            cluster.BootstrapServers,
+            traffic.Where(message => message.Topic == predictions.Name).ToList(),
+            cancellation);
+
         var applications = processors.Applications();
-        progress.WriteLine($"running {string.Join(", ", applications.Select(application => application.Name))}...");
-        var all = Time(() => RunUntilConsumed(applications, environment, cluster.BootstrapServers, kafka, processors, cancellation));
+        progress.WriteLine($"{string.Join(", ", applications.Select(application => application.Name))}...");
+        var all = await TimeAsync(
+            applications.Select(application => (application.Build(environment), StreamsConfiguration.For(application, cluster.BootstrapServers, kafka, processors, embedded: true, NullLoggerFactory.Instance))).ToList(),
+            applications.Select(application => (application.ApplicationId, Inputs(application, environment))).ToList(),
+            cluster.BootstrapServers,
+            traffic,
+            cancellation);
 
         var result = new
         {
             events,
-            produce_events_per_second = 2 * events / produce.Elapsed.TotalSeconds,
             pass_through_seconds = passThrough.TotalSeconds,
-            pass_through_events_per_second = events / passThrough.TotalSeconds,
+            pass_through_records_per_second = events / passThrough.TotalSeconds,
             applications = applications.Select(application => application.Name).ToArray(),
-            all_applications_seconds = all.TotalSeconds,
-            all_applications_events_per_second = 2 * events / all.TotalSeconds,
+            applications_seconds = all.TotalSeconds,
+            applications_records_per_second = traffic.Count / all.TotalSeconds,
             managed_heap_mb = GC.GetTotalMemory(forceFullCollection: true) / 1e6,
         };
-        output.WriteLine(parsed.GetValue(JsonOption)
+        parsed.InvocationConfiguration.Output.WriteLine(parsed.GetValue(JsonOption)
             ? JsonSerializer.Serialize(result)
             : $"""
-              produced {2 * events} records in {produce.Elapsed.TotalSeconds:F1} s ({result.produce_events_per_second:F0}/s)
-              pass-through topology: {events} predictions in {passThrough.TotalSeconds:F1} s ({result.pass_through_events_per_second:F0}/s)
-              {string.Join(", ", result.applications)}: {2 * events} predictions and feedback in {all.TotalSeconds:F1} s ({result.all_applications_events_per_second:F0}/s)
+              pass-through topology: {events} predictions in {passThrough.TotalSeconds:F1} s ({result.pass_through_records_per_second:F0} records/s)
+              {string.Join(", ", result.applications)}: {traffic.Count} predictions and feedback in {all.TotalSeconds:F1} s ({result.applications_records_per_second:F0} records/s)
               managed heap after the run: {result.managed_heap_mb:F0} MB
               """);
         return Cli.Ok;
     }
 
-    private static TimeSpan Time(Action run)
+    /// <summary>Starts the topologies, waits until they run, produces the traffic, and times until every group has committed everything.</summary>
+    private static async Task<TimeSpan> TimeAsync(
+        List<(Streamiz.Kafka.Net.Stream.Topology Topology, StreamConfig Config)> topologies,
+        List<(string Group, IReadOnlyList<string> Topics)> groups,
+        string bootstrapServers,
+        List<(string Topic, Message<string, byte[]> Message)> traffic,
+        CancellationToken cancellation)
     {
-        var clock = Stopwatch.StartNew();
-        run();
-        return clock.Elapsed;
+        var streams = new List<KafkaStream>();
+        try
+        {
+            foreach (var (topology, config) in topologies)
+            {
+                var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var stream = new KafkaStream(topology, config);
+                stream.StateChanged += (_, state) =>
+                {
+                    if (state == KafkaStream.State.RUNNING)
+                    {
+                        running.TrySetResult();
+                    }
+                };
+                streams.Add(stream);
+                await stream.StartAsync(cancellation);
+                await running.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellation);
+            }
+
+            var clock = Stopwatch.StartNew();
+            using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5, Partitioner = Partitioner.Murmur2Random }).Build())
+            {
+                foreach (var (topic, message) in traffic)
+                {
+                    producer.Produce(topic, message);
+                }
+
+                producer.Flush(cancellation);
+            }
+
+            await Task.Run(() => WaitUntilCommitted(bootstrapServers, groups, cancellation), cancellation);
+            return clock.Elapsed;
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                stream.Dispose();
+            }
+        }
     }
 
-    private static async Task ProduceTrafficAsync(string bootstrapServers, EventSerdes serdes, TopicCatalog catalog, int events, int models)
+    private static IReadOnlyList<string> Inputs(StreamApplicationDefinition application, ProcessorEnvironment environment)
+    {
+        var internalTopics = application.InternalTopics(environment);
+        return [.. StreamApplication.SourceTopics(application.Build(environment)), .. internalTopics.Repartitions.Select(internalTopics.RepartitionTopic)];
+    }
+
+    private static StreamConfig<StringSerDes, StringSerDes> Config(string applicationId, string bootstrapServers) => new()
+    {
+        ApplicationId = applicationId,
+        BootstrapServers = bootstrapServers,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        Guarantee = Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
+        CommitIntervalMs = (long)CommitInterval.TotalMilliseconds,
+        Logger = NullLoggerFactory.Instance,
+    };
+
+    private static List<(string Topic, Message<string, byte[]> Message)> Traffic(EventSerdes serdes, TopicCatalog catalog, int events, int models)
     {
         var random = new Random(7);
-        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+        var traffic = new List<(string, Message<string, byte[]>)>(2 * events);
         for (var i = 0; i < events; i++)
         {
             var at = start.AddMilliseconds(i * 10);
             var id = $"bench-{i}";
+            var unitNumber = random.Next(10_000);
+            var unit = $"unit-{unitNumber}";
             var prediction = new Prediction
             {
                 PredictionId = id,
                 ModelName = $"model-{i % models}",
                 ModelVersion = 1,
-                UnitId = $"unit-{random.Next(10_000)}",
+                UnitId = unit,
                 Timestamp = at,
                 NumericFeatures = new Dictionary<string, double> { ["x1"] = random.NextDouble(), ["x2"] = random.NextDouble() * 10 },
                 CategoricalFeatures = new Dictionary<string, string> { ["country"] = random.Next(3) switch { 0 => "DE", 1 => "FR", _ => "IT" } },
                 Score = random.NextDouble(),
-                ExperimentId = i % 2 == 0 ? "bench-experiment" : null,
-                Variant = i % 4 == 0 ? "A" : "B",
+                ExperimentId = Experiment,
+                Variant = unitNumber % 2 == 0 ? "A" : "B",
             };
             var feedback = new Feedback { PredictionId = id, Timestamp = at.AddSeconds(5), Label = random.Next(2) };
-            producer.Produce(catalog[EventTopic.Predictions].Name, Message(id, serdes.For<Prediction>().Serialize(prediction, "predictions"), at));
-            producer.Produce(catalog[EventTopic.Feedback].Name, Message(id, serdes.For<Feedback>().Serialize(feedback, "feedback"), at.AddSeconds(5)));
+            traffic.Add((catalog[EventTopic.Predictions].Name, Message(id, serdes.For<Prediction>().Serialize(prediction, "predictions"), at)));
+            traffic.Add((catalog[EventTopic.Feedback].Name, Message(id, serdes.For<Feedback>().Serialize(feedback, "feedback"), feedback.Timestamp)));
         }
 
-        await Task.Run(() => producer.Flush(TimeSpan.FromMinutes(5)));
+        return traffic;
     }
 
     private static Message<string, byte[]> Message(string key, byte[] value, DateTimeOffset at) => new() { Key = key, Value = value, Timestamp = new Timestamp(at) };
@@ -137,58 +212,7 @@ internal static class BenchCommand
         return builder.Build();
     }
 
-    private static void RunUntilConsumed(Streamiz.Kafka.Net.Stream.Topology topology, string applicationId, string bootstrapServers, IReadOnlyList<string> inputs, CancellationToken cancellation)
-    {
-        var config = new StreamConfig<StringSerDes, StringSerDes>
-        {
-            ApplicationId = applicationId,
-            BootstrapServers = bootstrapServers,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            MaxPollRecords = 5000,
-            CommitIntervalMs = 100,
-            Logger = NullLoggerFactory.Instance,
-        };
-        using var stream = new KafkaStream(topology, config);
-        stream.StartAsync(cancellation).GetAwaiter().GetResult();
-        WaitUntilCommitted(bootstrapServers, [(applicationId, inputs)], cancellation);
-    }
-
-    private static void RunUntilConsumed(
-        IReadOnlyList<StreamApplicationDefinition> applications,
-        ProcessorEnvironment environment,
-        string bootstrapServers,
-        KafkaOptions kafka,
-        ProcessorsOptions processors,
-        CancellationToken cancellation)
-    {
-        var streams = applications.Select(application =>
-        {
-            var config = StreamsConfiguration.For(application, bootstrapServers, kafka, processors, embedded: true, NullLoggerFactory.Instance);
-            config.MaxPollRecords = 5000;
-            return new KafkaStream(application.Build(environment), config);
-        }).ToList();
-        try
-        {
-            foreach (var stream in streams)
-            {
-                stream.StartAsync(cancellation).GetAwaiter().GetResult();
-            }
-
-            WaitUntilCommitted(
-                bootstrapServers,
-                applications.Select(application => (application.ApplicationId, StreamApplication.SourceTopics(application.Build(environment)))).ToList(),
-                cancellation);
-        }
-        finally
-        {
-            foreach (var stream in streams)
-            {
-                stream.Dispose();
-            }
-        }
-    }
-
-    /// <summary>Waits until every group has committed the end offset of each partition of its input topics.</summary>
+    /// <summary>Waits until each group, in order, has committed the end of every non-empty partition it reads.</summary>
     private static void WaitUntilCommitted(string bootstrapServers, List<(string Group, IReadOnlyList<string> Topics)> groups, CancellationToken cancellation)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
@@ -197,11 +221,11 @@ internal static class BenchCommand
             using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group }).Build();
             var partitions = topics.SelectMany(topic => admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
                 .Select(partition => new TopicPartition(topic, partition.PartitionId))).ToList();
-            var ends = partitions.ToDictionary(partition => partition, partition => probe.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value);
             while (!cancellation.IsCancellationRequested)
             {
+                var ends = partitions.ToDictionary(partition => partition, partition => probe.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)));
                 var committed = probe.Committed(partitions, TimeSpan.FromSeconds(10));
-                if (committed.All(offset => offset.Offset.Value >= ends[offset.TopicPartition]))
+                if (committed.All(offset => ends[offset.TopicPartition].High.Value == ends[offset.TopicPartition].Low.Value || offset.Offset.Value >= ends[offset.TopicPartition].High.Value))
                 {
                     break;
                 }
