@@ -5,7 +5,8 @@ namespace StreamingCL.Processors.Experiments;
 
 /// <summary>
 /// The traffic allocations of one bandit experiment: its policy (from the statistics library, with
-/// the minimum weight per arm) applied to the arms' cumulative per-unit statistics.
+/// the minimum weight per arm) applied to the arms' cumulative per-unit statistics, each arm's over
+/// the units it served and their outcomes there (see <see cref="ExperimentTransformer"/>).
 /// </summary>
 internal sealed class BanditAllocator(ExperimentDefinition experiment)
 {
@@ -50,7 +51,7 @@ internal sealed class BanditAllocator(ExperimentDefinition experiment)
             Sequence = state.AllocationSequence,
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(nowMs),
             Arms = experiment.Variants.Select((variant, i) => new ArmWeight(variant, weights[i])).ToList(),
-            Reason = $"{experiment.Bandit!.Policy} reallocation from {arms.Sum(arm => arm.Units)} units ({string.Join(", ", experiment.Variants.Select((variant, i) => $"{variant}: {arms[i].Units}"))}).",
+            Reason = $"{experiment.Bandit!.Policy} reallocation from the units each arm served ({string.Join(", ", experiment.Variants.Select((variant, i) => $"{variant}: {arms[i].Units}"))}).",
         };
     }
 }

@@ -14,19 +14,27 @@ internal readonly record struct Period(MetricScope Scope, long StartMs, long End
 /// Turns the tallies of one scope into ExperimentMetric records, with the statistics library.
 /// <list type="bullet">
 /// <item>AbTest, Canary, Bandit: one record per variant, the control included (with its own moments
-/// and the SRM p-value). Against the control, on the per-unit metric: the absolute lift and CI with
-/// the Welch test's p_value; the relative lift and CI (delta method); with Sequential, the
+/// and the SRM p-value). Its units are those the transformer counts in it: assigned to it (AbTest,
+/// intention to treat) or served by it (Canary, Bandit; a unit served by two variants counts in
+/// both). Against the control, on the per-unit metric: the absolute lift and CI with the Welch
+/// test's p_value; the relative lift and CI (delta method); with a sequential test, the
 /// always-valid sequential_p_value and CI (absolute); for proportions chance_to_beat_control
-/// (Beta-Binomial; "beat" follows the metric's direction). A statistic that is undefined (no variance
-/// yet, a zero control mean for the relative lift) is left out rather than published as NaN.</item>
-/// <item>Verdicts use the sequential test when configured, otherwise the fixed-horizon one (which
-/// then peeks at every emission: configure Sequential for decisions). Canary: ROLLBACK when the
-/// guardrail is significantly worse (p &lt; alpha in the worse direction); PROMOTE when the
-/// confidence bound on the worse side lies within the non-inferiority margin; else CONTINUE.
-/// AbTest: PROMOTE on a significant win of the primary metric, else CONTINUE. Bandit: CONTINUE (its
-/// policy acts through the allocations). SRM overrides every verdict of the experiment when the
-/// split is broken (p &lt; 0.001 with at least 8 units per variant, as GrowthBook): nothing else can
-/// be trusted then.</item>
+/// (Beta-Binomial; "beat" follows the metric's direction), when both variants have units. A
+/// statistic that is undefined (no variance yet, a zero control mean for the relative lift) is left
+/// out rather than published as NaN.</item>
+/// <item>Verdicts use the sequential test when there is one (configured, or a Canary's default),
+/// otherwise the fixed-horizon one (which then peeks at every emission: configure Sequential for
+/// decisions). Canary: ROLLBACK when the guardrail is significantly worse (p &lt; alpha in the worse
+/// direction); PROMOTE when the confidence bound on the worse side lies within the non-inferiority
+/// margin; else CONTINUE. AbTest: PROMOTE on a significant win of the primary metric, else CONTINUE.
+/// Bandit: CONTINUE (its policy acts through the allocations).</item>
+/// <item>Decisions come from the CUMULATIVE scope only: WINDOW records carry the statistics and
+/// CONTINUE (a verdict per window would be one more look at the data per window).</item>
+/// <item>SRM, when the split is broken (p &lt; 0.001 with at least 8 units per variant, as GrowthBook):
+/// every record of the experiment, in both scopes, says SRM instead of its verdict, except a
+/// ROLLBACK, which stands: a crashing canary breaks its own split and must still be rolled back, while
+/// no promotion can be trusted. The split compares the variants' units as above; a Canary is checked
+/// only against configured weights (a ramp changes its split), a Bandit never.</item>
 /// <item>Shadow: one record per shadow variant against the served one: agreement_rate of the
 /// decisions on paired predictions and, over labeled pairs, accuracy and log loss of both and their
 /// deltas (shadow minus served). Units are pairs; metric_sum counts agreements.</item>
@@ -78,8 +86,14 @@ internal static class ExperimentAnalysis
                 variant.Sum,
                 variant.SumSquares,
                 statistics,
-                srm?.IsMismatch == true ? ExperimentVerdict.Srm : verdict);
+                Published(period.Scope, verdict, srm?.IsMismatch == true));
         }
+    }
+
+    private static ExperimentVerdict Published(MetricScope scope, ExperimentVerdict verdict, bool splitBroken)
+    {
+        var decision = scope == MetricScope.Cumulative ? verdict : ExperimentVerdict.Continue;
+        return splitBroken && decision != ExperimentVerdict.Rollback ? ExperimentVerdict.Srm : decision;
     }
 
     private static ExperimentVerdict Compare(ExperimentDefinition experiment, VariantTally control, VariantTally treatment, Dictionary<string, double> statistics)
@@ -89,7 +103,7 @@ internal static class ExperimentAnalysis
         {
             Alpha = experiment.Alpha,
             DifferenceType = DifferenceType.Absolute,
-            SequentialTuningParameter = experiment.Sequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
+            SequentialTuningParameter = experiment.EffectiveSequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
         };
         VariantStatistics a = control.Statistics(type), b = treatment.Statistics(type);
         var absolute = FrequentistTest.TwoSided(a, b, options);
@@ -97,13 +111,13 @@ internal static class ExperimentAnalysis
         var relative = FrequentistTest.TwoSided(a, b, options with { DifferenceType = DifferenceType.Relative });
         Add(statistics, "relative_lift", "relative_ci_low", "relative_ci_high", "relative_p_value", relative);
         var decision = absolute;
-        if (experiment.Sequential is not null)
+        if (experiment.EffectiveSequential is not null)
         {
             decision = FrequentistTest.Sequential(a, b, options);
             Add(statistics, null, "sequential_ci_low", "sequential_ci_high", "sequential_p_value", decision);
         }
 
-        if (type == MetricType.Proportion)
+        if (type == MetricType.Proportion && control.Units > 0 && treatment.Units > 0)
         {
             var chance = BayesianProportionTest.Compare(a, b).ChanceToBeatControl;
             statistics["chance_to_beat_control"] = experiment.Metric.HigherIsBetter ? chance : 1 - chance;
@@ -123,7 +137,7 @@ internal static class ExperimentAnalysis
         var (a, b, higherIsBetter) = guardrail.Metric == GuardrailMetric.ErrorRate
             ? (control.ErrorRate(), canary.ErrorRate(), false)
             : (control.Statistics(experiment.Metric.Type), canary.Statistics(experiment.Metric.Type), experiment.Metric.HigherIsBetter);
-        var test = experiment.Sequential is null ? FrequentistTest.TwoSided(a, b, options) : FrequentistTest.Sequential(a, b, options);
+        var test = experiment.EffectiveSequential is null ? FrequentistTest.TwoSided(a, b, options) : FrequentistTest.Sequential(a, b, options);
         Add(statistics, "guardrail_lift", "guardrail_ci_low", "guardrail_ci_high", "guardrail_p_value", test);
         if (!test.IsDefined)
         {
@@ -141,7 +155,7 @@ internal static class ExperimentAnalysis
     }
 
     // AbTest expects the configured split or an even one; a canary's ramp and a bandit's policy
-    // change theirs, so they are checked only against configured weights.
+    // change theirs, so they are checked only against configured weights (and a bandit has none).
     private static SampleRatioMismatchResult? SampleRatio(ExperimentDefinition experiment, List<VariantTally> variants)
     {
         var weights = experiment.Weights?.ToArray()

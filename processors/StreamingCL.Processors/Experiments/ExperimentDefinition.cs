@@ -35,7 +35,9 @@ public sealed class ExperimentDefinition
 
     /// <summary>
     /// When set, the always-valid sequential test is reported and verdicts are taken from it, so
-    /// they stay valid although they are re-evaluated at every emission.
+    /// they stay valid although they are re-evaluated at every emission. A Canary without it gets
+    /// the default one (N* = 5000): its verdicts are acted on at every emission. An AbTest without
+    /// it uses the fixed-horizon test, valid only when read once, at the planned sample size.
     /// </summary>
     public SequentialDefinition? Sequential { get; set; }
 
@@ -47,6 +49,9 @@ public sealed class ExperimentDefinition
 
     /// <summary>Salt of the unit_id hash written into the bandit's traffic allocations (default: the experiment id).</summary>
     public string? Salt { get; set; }
+
+    /// <summary>The sequential test the verdicts come from: <see cref="Sequential"/>, or the default one for a Canary; null for the fixed-horizon test.</summary>
+    internal SequentialDefinition? EffectiveSequential => Sequential ?? (Kind == ExperimentKind.Canary ? new SequentialDefinition() : null);
 }
 
 /// <summary>How an outcome becomes the per-unit metric.</summary>

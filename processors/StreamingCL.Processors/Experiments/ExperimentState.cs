@@ -9,6 +9,10 @@ namespace StreamingCL.Processors.Experiments;
 /// </summary>
 internal sealed class ExperimentState
 {
+    // Raised when the counting rules or the unit entries change, so state kept under the old ones is
+    // dropped rather than misread. 2: a Canary's or Bandit's units count in the variants that served them.
+    private const int CountingRules = 2;
+
     /// <summary>What the tallies measure (<see cref="BasisOf"/>): they mean nothing under another definition.</summary>
     public string Basis { get; set; } = string.Empty;
 
@@ -35,8 +39,11 @@ internal sealed class ExperimentState
 
     public static ExperimentState Start(long eventTimeMs, string basis) => new() { Basis = basis, StartMs = eventTimeMs, LastEventMs = eventTimeMs };
 
-    /// <summary>The parts of a definition the tallies depend on: the kind and how outcomes become unit values.</summary>
-    public static string BasisOf(ExperimentDefinition experiment) => $"{experiment.Kind}/{experiment.Metric.Type}/{experiment.Metric.Source}";
+    /// <summary>
+    /// What the tallies depend on: how the application counts (<see cref="CountingRules"/>), the
+    /// kind and how outcomes become unit values.
+    /// </summary>
+    public static string BasisOf(ExperimentDefinition experiment) => $"{CountingRules}/{experiment.Kind}/{experiment.Metric.Type}/{experiment.Metric.Source}";
 }
 
 /// <summary>The counts of one scope (the whole experiment or one window), by variant.</summary>
@@ -58,11 +65,11 @@ internal sealed class Tallies
 
 /// <summary>
 /// Moments of one variant's per-unit metric (n, Σx, Σx²), kept exact under updates of a unit's
-/// value, and the guardrail's error counts (per labeled prediction).
+/// value, and the guardrail's error counts (per labeled prediction the variant served).
 /// </summary>
 internal sealed class VariantTally
 {
-    /// <summary>Distinct units assigned to the variant.</summary>
+    /// <summary>Distinct units counted in the variant: assigned to it (AbTest), served by it (Canary, Bandit).</summary>
     public long Units { get; set; }
 
     /// <summary>Σ of the units' values (converted units for a proportion).</summary>
@@ -71,10 +78,10 @@ internal sealed class VariantTally
     /// <summary>Σ of the units' squared values.</summary>
     public double SumSquares { get; set; }
 
-    /// <summary>Units assigned here that were later seen in another variant.</summary>
+    /// <summary>Of those, units served by more than one variant.</summary>
     public long MultipleExposureUnits { get; set; }
 
-    /// <summary>Labeled predictions measured by an error-rate guardrail.</summary>
+    /// <summary>Labeled predictions the variant served, measured by an error-rate guardrail.</summary>
     public long GuardrailTrials { get; set; }
 
     /// <summary>Of which the decision was wrong.</summary>
@@ -138,10 +145,17 @@ internal sealed class InterleavingCounts
 }
 
 /// <summary>One unit of an experiment (or of one window of it).</summary>
-/// <param name="Variant">The variant it was first seen in: it stays there (intention to treat).</param>
-/// <param name="Sum">Σ of its outcomes.</param>
-/// <param name="MultipleExposures">Seen in another variant since.</param>
-internal sealed record UnitState(string Variant, double Sum, bool MultipleExposures);
+/// <param name="Arms">
+/// The variants it counts in, in the order it joined them: for an AbTest only the first (intention
+/// to treat), for a Canary or Bandit each that served it.
+/// </param>
+/// <param name="MultipleExposures">Served by more than one variant.</param>
+internal sealed record UnitState(IReadOnlyList<UnitArm> Arms, bool MultipleExposures);
+
+/// <summary>A unit's value in one variant it counts in.</summary>
+/// <param name="Variant">The variant.</param>
+/// <param name="Sum">Σ of the outcomes counted there.</param>
+internal sealed record UnitArm(string Variant, double Sum);
 
 /// <summary>The labeled examples of one prediction of a shadow experiment, until they are paired or time out.</summary>
 /// <param name="Served">The served example, once it came.</param>

@@ -15,10 +15,16 @@ internal sealed record ExperimentOutput(ExperimentMetric? Metric, TrafficAllocat
 /// Analyses the experiments this task owns (the input is partitioned by experiment_id). The rules,
 /// in event time and deterministic for a given input order:
 /// <list type="bullet">
-/// <item>Units (AbTest, Canary, Bandit): a unit counts once per scope, in the variant it was first
-/// seen in (intention to treat); a unit later seen in another variant stays there and is counted in
-/// that variant's multiple_exposure_units. Its value is the sum of its outcomes (for a proportion: 1
-/// once one outcome converted), and the variant's n, Σx, Σx² follow each change of a unit's value
+/// <item>Units, AbTest: a unit counts once per scope, in the variant it was first seen in
+/// (intention to treat: the assignment is what was randomised), and its outcomes count there
+/// whatever variant served them.</item>
+/// <item>Units, Canary and Bandit: a ramp or a reallocation moves units between variants all the
+/// time, so each variant is measured on what it served: a unit counts once per scope in every
+/// variant that served it (so in two variants if both did), with the outcomes of the predictions
+/// each served; the guardrail counts each labeled prediction in the variant that served it.</item>
+/// <item>A unit served by more than one variant is counted in the multiple_exposure_units of each
+/// variant it counts in. Its value in a variant is the sum of its outcomes there (for a proportion:
+/// 1 once one outcome converted), and the variant's n, Σx, Σx² follow each change of a unit's value
 /// (Σx += new - old, Σx² += new² - old²), so no statistic ever rescans the units.</item>
 /// <item>Outcomes are counted as they come: the join emits one labeled example per prediction and the
 /// application runs exactly-once, so a labeled example is not counted twice (under at-least-once, a
@@ -113,10 +119,10 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         switch (observation)
         {
             case UnitObservation unit:
-                var assigned = Count(state.Cumulative, _units!, Key(unit.ExperimentId, unit.UnitId), null, unit, experiment!.Metric.Type);
+                var assigned = Count(state.Cumulative, _units!, Key(unit.ExperimentId, unit.UnitId), null, unit, experiment!);
                 if (window is { } open)
                 {
-                    Count(open.Tallies, _windowUnits!, Key(unit.ExperimentId, $"{open.Start}\0{unit.UnitId}"), assigned.Variant, unit, experiment.Metric.Type);
+                    Count(open.Tallies, _windowUnits!, Key(unit.ExperimentId, $"{open.Start}\0{unit.UnitId}"), assigned.Arms[0].Variant, unit, experiment!);
                 }
 
                 break;
@@ -167,33 +173,46 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
         return (start, tallies);
     }
 
-    // Counts the unit in one scope and returns its state there. A new unit joins the variant it is
-    // seen in (in a window: the variant it has in the whole experiment).
-    private static UnitState Count(Tallies tallies, IKeyValueStore<string, UnitState> store, string key, string? assignedVariant, UnitObservation observation, MetricType type)
+    // Counts the observation in one scope and returns the unit's state there. An AbTest's unit
+    // counts in its first variant (in a window: the assigned one, its first in the whole
+    // experiment); a Canary's or Bandit's in the variant that served it.
+    private static UnitState Count(Tallies tallies, IKeyValueStore<string, UnitState> store, string key, string? assignedVariant, UnitObservation observation, ExperimentDefinition experiment)
     {
         var known = store.Get(key);
-        var unit = known ?? new UnitState(assignedVariant ?? observation.Variant, 0.0, false);
-        var variant = tallies.Variant(unit.Variant);
-        if (known is null)
+        var unit = known ?? new UnitState([], false);
+        var name = experiment.Kind == ExperimentKind.AbTest
+            ? assignedVariant ?? (unit.Arms.Count > 0 ? unit.Arms[0].Variant : observation.Variant)
+            : observation.Variant;
+        var variant = tallies.Variant(name);
+        var arm = unit.Arms.FirstOrDefault(candidate => candidate.Variant == name);
+        if (arm is null)
         {
+            arm = new UnitArm(name, 0.0);
+            unit = unit with { Arms = [.. unit.Arms, arm] };
             variant.Units++;
+            variant.MultipleExposureUnits += unit.MultipleExposures ? 1 : 0;
         }
 
-        if (observation.Variant != unit.Variant && !unit.MultipleExposures)
+        if (!unit.MultipleExposures && unit.Arms.Any(other => other.Variant != observation.Variant))
         {
             unit = unit with { MultipleExposures = true };
-            variant.MultipleExposureUnits++;
+            foreach (var other in unit.Arms)
+            {
+                tallies.Variant(other.Variant).MultipleExposureUnits++;
+            }
         }
 
         if (observation.Outcome is { } outcome)
         {
-            var old = Value(unit.Sum, type);
-            unit = unit with { Sum = unit.Sum + outcome };
-            variant.Replace(old, Value(unit.Sum, type));
+            var type = experiment.Metric.Type;
+            var updated = arm with { Sum = arm.Sum + outcome };
+            variant.Replace(Value(arm.Sum, type), Value(updated.Sum, type));
+            unit = unit with { Arms = [.. unit.Arms.Select(other => other.Variant == name ? updated : other)] };
         }
 
         if (observation.Error is { } error)
         {
+            // Only a Canary has a guardrail: the variant that served the prediction is the one counted.
             variant.GuardrailTrials++;
             variant.GuardrailErrors += error ? 1 : 0;
         }

@@ -18,6 +18,14 @@ public sealed class TriggerOptions
     /// </summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Evidence whose event time (a window's end, a labeling time) is older than this by the wall
+    /// clock is ignored and counted as skipped (reason "stale"): a first deployment reading its
+    /// inputs from the earliest offset, or a restart after a long outage, must not turn months-old
+    /// drift into today's retrains.
+    /// </summary>
+    public TimeSpan MaxEvidenceAge { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Training asked for in every trigger; null lets the trainer's policy decide.</summary>
     public TrainingKind? TrainingKind { get; set; }
 
@@ -38,6 +46,7 @@ public sealed class TriggerOptions
     {
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(ApplicationId), $"{SectionName}:{nameof(ApplicationId)}", "is required.");
         InvalidConfigurationException.ThrowUnless(Cooldown > TimeSpan.Zero, $"{SectionName}:{nameof(Cooldown)}", $"must be positive (it is also what keeps replayed evidence from firing twice), was {Cooldown}.");
+        InvalidConfigurationException.ThrowUnless(MaxEvidenceAge > TimeSpan.Zero, $"{SectionName}:{nameof(MaxEvidenceAge)}", $"must be positive, was {MaxEvidenceAge}.");
         InvalidConfigurationException.ThrowUnless(Drift.MinDriftedFeatures >= 1, $"{SectionName}:Drift:{nameof(Drift.MinDriftedFeatures)}", $"must be at least 1, was {Drift.MinDriftedFeatures}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(Performance.Metric), $"{SectionName}:Performance:{nameof(Performance.Metric)}", "is required.");
         InvalidConfigurationException.ThrowUnless(
@@ -52,6 +61,7 @@ public sealed class TriggerOptions
             Performance.MaxRelativeDrop is null or (> 0.0 and < double.PositiveInfinity),
             $"{SectionName}:Performance:{nameof(Performance.MaxRelativeDrop)}",
             $"must be a positive fraction of the baseline, was {Performance.MaxRelativeDrop}.");
+        InvalidConfigurationException.ThrowUnless(Performance.MinExamples >= 1, $"{SectionName}:Performance:{nameof(Performance.MinExamples)}", $"must be at least 1, was {Performance.MinExamples}.");
         InvalidConfigurationException.ThrowUnless(Volume.Examples >= 1, $"{SectionName}:Volume:{nameof(Volume.Examples)}", $"must be at least 1, was {Volume.Examples}.");
         InvalidConfigurationException.ThrowUnless(Schedule.Interval >= TimeSpan.FromSeconds(1), $"{SectionName}:Schedule:{nameof(Schedule.Interval)}", $"must be at least 1 s, was {Schedule.Interval}.");
         InvalidConfigurationException.ThrowUnless(
@@ -102,11 +112,17 @@ public sealed class PerformanceTriggerOptions
     public double? Threshold { get; set; }
 
     /// <summary>
-    /// Fire when the metric is worse than the version's baseline (its first performance window) by
-    /// more than this fraction of the baseline, e.g. 0.1: an AUC baseline of 0.90 fires under 0.81;
-    /// null: no baseline comparison.
+    /// Fire when the metric is worse than the version's baseline (its first performance window of at
+    /// least <see cref="MinExamples"/> examples) by more than this fraction of the baseline, e.g. 0.1:
+    /// an AUC baseline of 0.90 fires under 0.81; null: no baseline comparison.
     /// </summary>
     public double? MaxRelativeDrop { get; set; } = 0.1;
+
+    /// <summary>
+    /// Labeled examples a window needs to be judged or to be a baseline (PerformanceMetric.example_count):
+    /// a smaller window is skipped and counted (reason "too_few_examples"), as its metric is mostly noise.
+    /// </summary>
+    public long MinExamples { get; set; } = 200;
 
     /// <summary><see cref="Direction"/>, or the known direction of <see cref="Metric"/>.</summary>
     internal MetricDirection? EffectiveDirection =>

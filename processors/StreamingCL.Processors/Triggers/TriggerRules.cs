@@ -7,16 +7,24 @@ namespace StreamingCL.Processors.Triggers;
 /// Turns a model's evidence into retrain triggers. Each rule is a function of the model's state and
 /// one input, so a replay of the same inputs gives the same triggers with the same ids:
 /// <list type="bullet">
-/// <item>DRIFT: the features reported for one window (same window_end; drift of the score counts as
-/// a feature) are tallied; the window fires once when at least N of them are at severity DRIFT, as
-/// soon as the N-th arrives. The reason says how many features were reported so far (M); the evidence
-/// holds every drifted feature's statistics as feature.statistic. A CONCEPT metric at severity DRIFT
-/// (a change detector on the error) fires on its own. Ids: {model}:drift:{window end ms} and
-/// {model}:drift:{feature}:{change time ms}.</item>
-/// <item>PERFORMANCE: the watched metric of a window is worse than the absolute threshold, or worse
-/// than the version's baseline by more than the relative drop ((baseline - value) / |baseline| when
-/// higher is better). The baseline is the version's first window that has the metric; a zero baseline
-/// has no relative drop. Id: {model}:performance:{version}:{window end ms}.</item>
+/// <item>Evidence is first checked for its age, by <see cref="IsStale"/> (the transformer skips stale
+/// evidence before any rule sees it).</item>
+/// <item>DRIFT: the features reported for one window of one version (same model_version and
+/// window_end; drift of the score counts as a feature) are tallied; the window fires once when at
+/// least N of them are at severity DRIFT, as soon as the N-th arrives. The reason says how many
+/// features were reported so far (M); the evidence holds every drifted feature's statistics as
+/// feature.statistic, and the version. A CONCEPT metric at severity DRIFT (a change detector on the
+/// error) fires on its own. Ids: {model}:drift:{version}:{window end ms} and
+/// {model}:drift:{version}:{feature}:{change time ms}.</item>
+/// <item>PERFORMANCE: a window with fewer than <see cref="PerformanceTriggerOptions.MinExamples"/>
+/// examples is skipped (counted, reason too_few_examples). Otherwise it fires when the watched metric
+/// is worse than the absolute threshold, or worse than the version's baseline by more than the
+/// relative drop ((baseline - value) / |baseline| when higher is better). The baseline is the
+/// version's first window that has the metric and enough examples; a zero baseline has no relative
+/// drop. Id: {model}:performance:{version}:{window end ms}.</item>
+/// <item>Every version's drift and performance count: the metrics carry no stage, so a shadow or
+/// canary version's drift or degradation asks for a retrain of the model like the production
+/// version's (the version is in the id and the evidence, for the trainer to judge).</item>
 /// <item>VOLUME: N served, labeled examples since the model's last trigger of any kind. Id:
 /// {model}:volume:{labeled time ms of the N-th}.</item>
 /// <item>SCHEDULE: each model seen fires once per interval, at the first check after each multiple of
@@ -29,12 +37,13 @@ namespace StreamingCL.Processors.Triggers;
 /// threshold reached; the volume count goes on, and fires at its first example after the cooldown.</item>
 /// </list>
 /// State is bounded: per model, the tallies of the latest <see cref="DriftWindowsKept"/> drift windows
-/// (a drift metric older than all of them when they are full is counted as late and skipped) and the
-/// baselines of the <see cref="BaselinesKept"/> highest versions.
+/// of its versions, by window end then version (a drift metric older than all of them when they are
+/// full is counted as late and skipped; room for a production, a canary and a shadow version's
+/// latest windows) and the baselines of the <see cref="BaselinesKept"/> highest versions.
 /// </summary>
 internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metrics)
 {
-    public const int DriftWindowsKept = 4;
+    public const int DriftWindowsKept = 8;
     public const int BaselinesKept = 16;
 
     private readonly long _cooldownMs = (long)options.Cooldown.TotalMilliseconds;
@@ -46,6 +55,14 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
         var nowMs = now.ToUnixTimeMilliseconds();
         return nowMs - (nowMs % _scheduleMs);
     }
+
+    /// <summary>
+    /// Whether the evidence's event time is more than <see cref="TriggerOptions.MaxEvidenceAge"/>
+    /// before the wall-clock time <paramref name="now"/>: it is then ignored, and does not even make
+    /// its model known to the schedule (a first deployment reading from the earliest offset would
+    /// otherwise fire on months-old evidence, and schedule retired models).
+    /// </summary>
+    public bool IsStale(TriggerInput input, DateTimeOffset now) => now - input.EventTime() > options.MaxEvidenceAge;
 
     /// <summary>Takes one piece of evidence; <paramref name="now"/> is the wall clock, for the schedule's cooldown.</summary>
     public (ModelTriggerState State, RetrainTrigger? Trigger) On(string model, ModelTriggerState state, TriggerInput input, DateTimeOffset now)
@@ -91,14 +108,15 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
             return (state, metric.Severity == DriftSeverity.Drift && options.Drift.OnConceptDrift ? ConceptDrift(model, metric, endMs) : null);
         }
 
-        var tally = state.DriftWindows.FirstOrDefault(window => window.WindowEndMs == endMs);
-        if (tally is null && state.DriftWindows.Count >= DriftWindowsKept && endMs < state.DriftWindows[0].WindowEndMs)
+        var version = metric.ModelVersion;
+        var tally = state.DriftWindows.FirstOrDefault(window => window.Version == version && window.WindowEndMs == endMs);
+        if (tally is null && state.DriftWindows.Count >= DriftWindowsKept && (endMs, version).CompareTo((state.DriftWindows[0].WindowEndMs, state.DriftWindows[0].Version)) < 0)
         {
             metrics.Skipped(options.ApplicationId, "late");
             return (state, null);
         }
 
-        tally ??= new DriftTally(endMs, [], [], Decided: false);
+        tally ??= new DriftTally(version, endMs, [], [], Decided: false);
         tally = tally with
         {
             Reported = tally.Reported.Contains(metric.Feature) ? tally.Reported : [.. tally.Reported, metric.Feature],
@@ -114,7 +132,12 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
             tally = tally with { Decided = true };
         }
 
-        var windows = state.DriftWindows.Where(window => window.WindowEndMs != endMs).Append(tally).OrderBy(window => window.WindowEndMs).TakeLast(DriftWindowsKept);
+        var windows = state.DriftWindows
+            .Where(window => window.Version != version || window.WindowEndMs != endMs)
+            .Append(tally)
+            .OrderBy(window => window.WindowEndMs)
+            .ThenBy(window => window.Version)
+            .TakeLast(DriftWindowsKept);
         return (state with { DriftWindows = [.. windows] }, candidate);
     }
 
@@ -125,11 +148,12 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
             .ToDictionary();
         evidence["drifted_features"] = tally.Drifted.Count;
         evidence["reported_features"] = tally.Reported.Count;
+        evidence["model_version"] = tally.Version;
         return new TriggerCandidate(
             TriggerKind.Drift,
-            $"{model}:drift:{tally.WindowEndMs}",
+            $"{model}:drift:{tally.Version}:{tally.WindowEndMs}",
             windowEnd,
-            $"Drift in {tally.Drifted.Count} of the {tally.Reported.Count} features reported so far for the window ending {Time(windowEnd)} "
+            $"Drift in {tally.Drifted.Count} of the {tally.Reported.Count} features reported so far for the window of version {tally.Version} ending {Time(windowEnd)} "
             + $"({options.Drift.MinDriftedFeatures} needed): {string.Join(", ", tally.Drifted.Select(drifted => drifted.Feature))}.",
             evidence);
     }
@@ -140,7 +164,7 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
         evidence["model_version"] = metric.ModelVersion;
         return new TriggerCandidate(
             TriggerKind.Drift,
-            $"{model}:drift:{metric.Feature}:{changeMs}",
+            $"{model}:drift:{metric.ModelVersion}:{metric.Feature}:{changeMs}",
             metric.WindowEnd,
             $"Concept drift: {metric.Detector ?? "the change detector"} signalled a change in {metric.Feature} of version {metric.ModelVersion} at {Time(metric.WindowEnd)}.",
             evidence);
@@ -151,6 +175,12 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
         var watched = options.Performance;
         if (!watched.Enabled || !metric.Metrics.TryGetValue(watched.Metric, out var value))
         {
+            return (state, null);
+        }
+
+        if (metric.ExampleCount < watched.MinExamples)
+        {
+            metrics.Skipped(options.ApplicationId, "too_few_examples");
             return (state, null);
         }
 
@@ -187,7 +217,7 @@ internal sealed class TriggerRules(TriggerOptions options, ProcessorMetrics metr
                     TriggerKind.Performance,
                     id,
                     metric.WindowEnd,
-                    $"{window}: {Number(100 * drop)}% worse than its baseline {Number(baseline.Value)} (its first window, ending {Time(DateTimeOffset.FromUnixTimeMilliseconds(baseline.WindowEndMs))}); at most {Number(100 * maxDrop)}% allowed.",
+                    $"{window}: {Number(100 * drop)}% worse than its baseline {Number(baseline.Value)} (its first window of at least {watched.MinExamples} examples, ending {Time(DateTimeOffset.FromUnixTimeMilliseconds(baseline.WindowEndMs))}); at most {Number(100 * maxDrop)}% allowed.",
                     evidence));
             }
         }

@@ -34,19 +34,20 @@ internal sealed record ModelTriggerState
     /// <summary>Start of the last schedule interval handled (fired, suppressed, or current when the model was first seen).</summary>
     public long ScheduleBucketMs { get; init; }
 
-    /// <summary>Drift reported for the model's latest windows, oldest first.</summary>
+    /// <summary>Drift reported for the latest windows of the model's versions, oldest first.</summary>
     public IReadOnlyList<DriftTally> DriftWindows { get; init; } = [];
 
     /// <summary>Baselines of the model's latest versions.</summary>
     public IReadOnlyList<VersionBaseline> Baselines { get; init; } = [];
 }
 
-/// <summary>The drift metrics reported for one window of a model.</summary>
+/// <summary>The drift metrics reported for one window of a model version.</summary>
+/// <param name="Version">The model version.</param>
 /// <param name="WindowEndMs">End of the window, Unix ms.</param>
 /// <param name="Reported">Features reported for the window (M).</param>
 /// <param name="Drifted">Those at severity DRIFT, with their statistics.</param>
 /// <param name="Decided">Whether the window already asked for a trigger (fired or suppressed): it asks once.</param>
-internal sealed record DriftTally(long WindowEndMs, IReadOnlyList<string> Reported, IReadOnlyList<DriftedFeature> Drifted, bool Decided);
+internal sealed record DriftTally(int Version, long WindowEndMs, IReadOnlyList<string> Reported, IReadOnlyList<DriftedFeature> Drifted, bool Decided);
 
 /// <summary>A feature at severity DRIFT.</summary>
 /// <param name="Feature">The feature (or __score__).</param>

@@ -7,9 +7,10 @@ namespace StreamingCL.Processors.Triggers;
 /// <summary>
 /// Applies <see cref="TriggerRules"/> to each model's evidence as it arrives, and the schedule at a
 /// PROCESSING_TIME (wall-clock) punctuation every <see cref="ScheduleTriggerOptions.CheckInterval"/>
-/// over every model the task has seen. State: one entry per model (a logged store), which the
-/// rules keep bounded; models are never forgotten, so the schedule keeps retraining a model that
-/// no longer sends evidence.
+/// over every model the task has seen. Evidence older than
+/// <see cref="TriggerOptions.MaxEvidenceAge"/> by the environment's clock is skipped first (counted,
+/// reason stale). State: one entry per model (a logged store), which the rules keep bounded; models
+/// are never forgotten, so the schedule keeps retraining a model that no longer sends evidence.
 /// </summary>
 internal sealed class TriggerTransformer(TriggerOptions options, ProcessorEnvironment environment)
     : ITransformer<string, TriggerInput, string, RetrainTrigger>
@@ -36,6 +37,12 @@ internal sealed class TriggerTransformer(TriggerOptions options, ProcessorEnviro
     public Record<string, RetrainTrigger> Process(Record<string, TriggerInput> record)
     {
         var now = environment.Clock.GetUtcNow();
+        if (_rules.IsStale(record.Value, now))
+        {
+            environment.Metrics.Skipped(options.ApplicationId, "stale");
+            return null!;
+        }
+
         var state = Store.Get(record.Key) ?? new ModelTriggerState { ScheduleBucketMs = _rules.ScheduleBucket(now) };
         var (next, trigger) = _rules.On(record.Key, state, record.Value, now);
         Store.Put(record.Key, next);

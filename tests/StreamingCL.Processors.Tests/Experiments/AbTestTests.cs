@@ -36,12 +36,13 @@ public sealed class AbTestTests : IDisposable
             _traffic.Expose("split", $"b-{i}", "B", Start.AddMilliseconds(i));
         }
 
-        _traffic.Tick(Start.AddMinutes(2));
+        _traffic.Tick(Start.AddMinutes(70)); // past the close of the window 10:00-11:00
 
         var metrics = _traffic.Metrics();
         ExperimentMetric control = metrics.Latest("split", "A"), treatment = metrics.Latest("split", "B");
         Assert.Equal((1000, 1200), (control.Units, treatment.Units));
         Assert.Equal((ExperimentVerdict.Srm, ExperimentVerdict.Srm), (control.Verdict, treatment.Verdict));
+        Assert.Equal(ExperimentVerdict.Srm, metrics.Latest("split", "B", MetricScope.Window).Verdict); // a window publishes a broken split too
         var expected = SampleRatioMismatch.Check([1000L, 1200L], [0.5, 0.5]).PValue;
         Assert.Equal(expected, treatment.Statistics["srm_p_value"]);
         Assert.Equal(expected, control.Statistics["srm_p_value"]);
@@ -134,6 +135,19 @@ public sealed class AbTestTests : IDisposable
         ExperimentMetric first = metrics.Latest("revenue", "A"), second = metrics.Latest("revenue", "B");
         Assert.Equal((1, 5.0, 25.0, 1.0), (first.Units, first.MetricSum, first.MetricSumSquares, first.Statistics["multiple_exposure_units"]));
         Assert.Equal((0, 0.0, 0.0), (second.Units, second.MetricSum, second.Statistics["multiple_exposure_units"]));
+    }
+
+    [Fact]
+    public void A_variant_without_units_has_no_chance_to_beat_the_control()
+    {
+        _traffic.Label("clicks", "a-1", "A", Start, label: 1);
+        _traffic.Label("clicks", "a-2", "A", Start, label: 0);
+        _traffic.Tick(Start.AddMinutes(5));
+
+        var treatment = _traffic.Metrics().Latest("clicks", "B");
+        Assert.Equal(0, treatment.Units);
+        Assert.False(treatment.Statistics.ContainsKey("chance_to_beat_control"));
+        Assert.False(treatment.Statistics.ContainsKey("mean"));
     }
 
     [Fact]

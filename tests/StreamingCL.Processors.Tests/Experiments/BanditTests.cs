@@ -71,6 +71,27 @@ public sealed class BanditTests : IDisposable
         Assert.Equal([1.0 / 3, 1.0 / 3, 1.0 / 3], Assert.Single(Allocations()).Arms.Select(arm => arm.Weight));
     }
 
+    [Fact]
+    public void Rewards_count_in_the_arm_that_served_them_whichever_arm_served_the_unit_first()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            _traffic.Expose("bandit", $"B-{i}", "A", Start); // before a reallocation moved these units to B
+        }
+
+        Convert("B", units: 20, conversions: 10);
+        Convert("C", units: 20, conversions: 4);
+
+        _traffic.Harness.Driver.AdvanceWallClockTime(TimeSpan.FromMinutes(1));
+
+        var allocation = Assert.Single(Allocations());
+        var expected = new double[3];
+        new ThompsonSampling(new ThompsonSamplingOptions { Draws = 1000, MinimumWeight = MinimumWeight, MinimumObservationsPerArm = 10, Seed = 42 })
+            .ComputeWeights([VariantStatistics.FromConversions(20, 0), VariantStatistics.FromConversions(20, 10), VariantStatistics.FromConversions(20, 4)], expected);
+        Assert.Equal(expected, allocation.Arms.Select(arm => arm.Weight));
+        Assert.Equal("Thompson reallocation from the units each arm served (A: 20, B: 20, C: 20).", allocation.Reason);
+    }
+
     public void Dispose() => _traffic.Dispose();
 
     private List<TrafficAllocation> Allocations() =>

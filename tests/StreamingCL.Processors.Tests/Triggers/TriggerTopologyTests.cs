@@ -23,12 +23,12 @@ public sealed class TriggerTopologyTests : IDisposable
         Assert.Equal(
             new RetrainTrigger
             {
-                TriggerId = $"ctr:drift:{Start.ToUnixTimeMilliseconds()}",
+                TriggerId = $"ctr:drift:2:{Start.ToUnixTimeMilliseconds()}",
                 ModelName = "ctr",
                 Kind = TriggerKind.Drift,
                 Timestamp = Start,
-                Reason = "Drift in 1 of the 2 features reported so far for the window ending 2026-11-26 10:00:00Z (1 needed): age.",
-                Evidence = new Dictionary<string, double> { ["age.psi"] = 0.31, ["age.js_distance"] = 0.31 / 2, ["drifted_features"] = 1, ["reported_features"] = 2 },
+                Reason = "Drift in 1 of the 2 features reported so far for the window of version 2 ending 2026-11-26 10:00:00Z (1 needed): age.",
+                Evidence = new Dictionary<string, double> { ["age.psi"] = 0.31, ["age.js_distance"] = 0.31 / 2, ["drifted_features"] = 1, ["reported_features"] = 2, ["model_version"] = 2 },
                 TrainingKind = null,
                 RequestedBy = "streamingcl-triggers",
             },
@@ -53,14 +53,34 @@ public sealed class TriggerTopologyTests : IDisposable
         Drift(harness, "__score__", next, DriftSeverity.Drift, psi: 0.22, kind: DriftKind.Prediction);
 
         var trigger = Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value;
-        Assert.Equal($"ctr:drift:{next.ToUnixTimeMilliseconds()}", trigger.TriggerId);
+        Assert.Equal($"ctr:drift:2:{next.ToUnixTimeMilliseconds()}", trigger.TriggerId);
         Assert.Equal(
             new Dictionary<string, double>
             {
-                ["age.psi"] = 0.4, ["age.js_distance"] = 0.2, ["__score__.psi"] = 0.22, ["__score__.js_distance"] = 0.11, ["drifted_features"] = 2, ["reported_features"] = 3,
+                ["age.psi"] = 0.4, ["age.js_distance"] = 0.2, ["__score__.psi"] = 0.22, ["__score__.js_distance"] = 0.11, ["drifted_features"] = 2, ["reported_features"] = 3, ["model_version"] = 2,
             },
             trigger.Evidence);
-        Assert.Equal("Drift in 2 of the 3 features reported so far for the window ending 2026-11-26 10:05:00Z (2 needed): age, __score__.", trigger.Reason);
+        Assert.Equal("Drift in 2 of the 3 features reported so far for the window of version 2 ending 2026-11-26 10:05:00Z (2 needed): age, __score__.", trigger.Reason);
+    }
+
+    [Fact]
+    public void Drift_is_tallied_per_version_and_window()
+    {
+        var harness = Harness(options => options.Drift.MinDriftedFeatures = 2);
+        Drift(harness, "age", Start, DriftSeverity.Drift, psi: 0.31, version: 2);
+        Drift(harness, "income", Start, DriftSeverity.Drift, psi: 0.25, version: 3); // the same window of another version
+        Assert.Empty(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers));
+
+        Drift(harness, "age", Start, DriftSeverity.Drift, psi: 0.4, version: 3);
+
+        var trigger = Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value;
+        Assert.Equal($"ctr:drift:3:{Start.ToUnixTimeMilliseconds()}", trigger.TriggerId);
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["income.psi"] = 0.25, ["income.js_distance"] = 0.125, ["age.psi"] = 0.4, ["age.js_distance"] = 0.2, ["drifted_features"] = 2, ["reported_features"] = 2, ["model_version"] = 3,
+            },
+            trigger.Evidence);
     }
 
     [Fact]
@@ -83,7 +103,7 @@ public sealed class TriggerTopologyTests : IDisposable
         }, change);
 
         var trigger = Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value;
-        Assert.Equal(($"ctr:drift:__error__:{change.ToUnixTimeMilliseconds()}", TriggerKind.Drift, change), (trigger.TriggerId, trigger.Kind, trigger.Timestamp));
+        Assert.Equal(($"ctr:drift:4:__error__:{change.ToUnixTimeMilliseconds()}", TriggerKind.Drift, change), (trigger.TriggerId, trigger.Kind, trigger.Timestamp));
         Assert.Equal(new Dictionary<string, double> { ["__error__.mean_before"] = 0.12, ["__error__.mean_after"] = 0.31, ["model_version"] = 4 }, trigger.Evidence);
         Assert.Equal("Concept drift: adwin signalled a change in __error__ of version 4 at 2026-11-26 10:00:17Z.", trigger.Reason);
     }
@@ -120,8 +140,25 @@ public sealed class TriggerTopologyTests : IDisposable
             },
             trigger.Evidence);
         Assert.Equal(
-            "auc of version 3 was 0.8 in the window ending 2026-11-26 10:30:00Z (500 examples): 11.1111% worse than its baseline 0.9 (its first window, ending 2026-11-26 10:00:00Z); at most 10% allowed.",
+            "auc of version 3 was 0.8 in the window ending 2026-11-26 10:30:00Z (500 examples): 11.1111% worse than its baseline 0.9 (its first window of at least 200 examples, ending 2026-11-26 10:00:00Z); at most 10% allowed.",
             trigger.Reason);
+    }
+
+    [Fact]
+    public void A_window_with_fewer_examples_than_the_minimum_neither_fires_nor_becomes_the_baseline()
+    {
+        var harness = Harness(); // at least 200 examples, by default
+        Performance(harness, version: 3, Start, auc: 0.99, examples: 50);
+        Performance(harness, version: 3, Start.AddMinutes(15), auc: 0.90); // the baseline
+        Performance(harness, version: 3, Start.AddMinutes(30), auc: 0.50, examples: 199); // under the threshold, but too small to tell
+        Assert.Empty(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers));
+
+        Performance(harness, version: 3, Start.AddMinutes(45), auc: 0.80);
+
+        var trigger = Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value;
+        Assert.Equal((0.90, (0.90 - 0.80) / 0.90), (trigger.Evidence["auc_baseline"], trigger.Evidence["relative_drop"]));
+        Assert.Contains("its first window of at least 200 examples, ending 2026-11-26 10:15:00Z", trigger.Reason);
+        Assert.Equal(2, harness.Metric("streamingcl_skipped_total{application=\"streamingcl-triggers\",reason=\"too_few_examples\"}"));
     }
 
     [Fact]
@@ -171,7 +208,7 @@ public sealed class TriggerTopologyTests : IDisposable
         Drift(harness, "age", Start.AddMinutes(10), DriftSeverity.Drift, psi: 0.3);
 
         Assert.Equal(
-            [$"ctr:drift:{Start.ToUnixTimeMilliseconds()}", $"ctr:drift:{Start.AddMinutes(10).ToUnixTimeMilliseconds()}"],
+            [$"ctr:drift:2:{Start.ToUnixTimeMilliseconds()}", $"ctr:drift:2:{Start.AddMinutes(10).ToUnixTimeMilliseconds()}"],
             harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers).Select(record => record.Message.Value.TriggerId));
         Assert.Equal(1, harness.Metric("streamingcl_retrain_triggers_suppressed_total{model=\"ctr\",kind=\"Performance\"}"));
         Assert.Equal(1, harness.Metric("streamingcl_retrain_triggers_suppressed_total{model=\"ctr\",kind=\"Drift\"}"));
@@ -207,7 +244,7 @@ public sealed class TriggerTopologyTests : IDisposable
 
         var triggers = first.Read<RetrainTrigger>(EventTopic.RetrainTriggers).Select(record => record.Message.Value).ToList();
         Assert.Equal(
-            [$"ctr:drift:{Start.ToUnixTimeMilliseconds()}", $"ctr:performance:2:{Start.AddMinutes(20).ToUnixTimeMilliseconds()}"],
+            [$"ctr:drift:2:{Start.ToUnixTimeMilliseconds()}", $"ctr:performance:2:{Start.AddMinutes(20).ToUnixTimeMilliseconds()}"],
             triggers.Select(trigger => trigger.TriggerId));
         Assert.Equal(triggers, replay.Read<RetrainTrigger>(EventTopic.RetrainTriggers).Select(record => record.Message.Value), TriggerComparer.Instance);
     }
@@ -254,6 +291,28 @@ public sealed class TriggerTopologyTests : IDisposable
     }
 
     [Fact]
+    public void Evidence_older_than_the_maximum_age_is_ignored_and_counted()
+    {
+        var harness = Harness(); // wall clock 2026-11-26 12:00; evidence may be a day old, by default
+        var stale = harness.Clock.GetUtcNow().AddDays(-1).AddMilliseconds(-1);
+        Drift(harness, "age", stale, DriftSeverity.Drift, psi: 0.3);
+        Performance(harness, version: 2, stale, auc: 0.6);
+        for (var i = 0; i < 3; i++)
+        {
+            Labeled(harness, stale, model: "retired");
+        }
+
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        harness.Driver.AdvanceWallClockTime(TimeSpan.FromMinutes(1)); // no model was seen: nothing is scheduled
+        Assert.Empty(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers));
+        Assert.Equal(5, harness.Metric("streamingcl_skipped_total{application=\"streamingcl-triggers\",reason=\"stale\"}"));
+
+        Drift(harness, "age", harness.Clock.GetUtcNow().AddDays(-1), DriftSeverity.Drift, psi: 0.3); // exactly a day old
+
+        Assert.Equal(TriggerKind.Drift, Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value.Kind);
+    }
+
+    [Fact]
     public void Invalid_inputs_are_dead_lettered_and_the_triggers_go_on()
     {
         var harness = Harness();
@@ -283,6 +342,16 @@ public sealed class TriggerTopologyTests : IDisposable
         Assert.Equal("Processors:Triggers:Performance:Direction", error.Key);
         options.Performance.Direction = MetricDirection.HigherIsBetter;
         options.Validate();
+    }
+
+    [Fact]
+    public void The_evidence_age_and_the_examples_a_performance_window_needs_must_be_positive()
+    {
+        var stale = new TriggerOptions { MaxEvidenceAge = TimeSpan.Zero };
+        var small = new TriggerOptions { Performance = { MinExamples = 0 } };
+
+        Assert.Equal("Processors:Triggers:MaxEvidenceAge", Assert.Throws<Kafka.InvalidConfigurationException>(stale.Validate).Key);
+        Assert.Equal("Processors:Triggers:Performance:MinExamples", Assert.Throws<Kafka.InvalidConfigurationException>(small.Validate).Key);
     }
 
     [Fact]
@@ -317,11 +386,11 @@ public sealed class TriggerTopologyTests : IDisposable
         Shadow = shadow,
     };
 
-    private static void Drift(TopologyHarness harness, string feature, DateTimeOffset windowEnd, DriftSeverity severity, double psi, DriftKind kind = DriftKind.Data) =>
+    private static void Drift(TopologyHarness harness, string feature, DateTimeOffset windowEnd, DriftSeverity severity, double psi, DriftKind kind = DriftKind.Data, int version = 2) =>
         harness.Pipe(EventTopic.DriftMetrics, $"ctr/{feature}", new DriftMetric
         {
             ModelName = "ctr",
-            ModelVersion = 2,
+            ModelVersion = version,
             Feature = feature,
             Kind = kind,
             WindowStart = windowEnd.AddMinutes(-5),
@@ -331,14 +400,14 @@ public sealed class TriggerTopologyTests : IDisposable
             Severity = severity,
         }, windowEnd);
 
-    private static void Performance(TopologyHarness harness, int version, DateTimeOffset windowEnd, double auc, double logLoss = 0.3) =>
+    private static void Performance(TopologyHarness harness, int version, DateTimeOffset windowEnd, double auc, double logLoss = 0.3, long examples = 500) =>
         harness.Pipe(EventTopic.PerformanceMetrics, $"ctr/{version}", new PerformanceMetric
         {
             ModelName = "ctr",
             ModelVersion = version,
             WindowStart = windowEnd.AddMinutes(-15),
             WindowEnd = windowEnd,
-            ExampleCount = 500,
+            ExampleCount = examples,
             Task = ModelTask.BinaryClassification,
             Metrics = new Dictionary<string, double> { ["auc"] = auc, ["log_loss"] = logLoss },
         }, windowEnd);
