@@ -90,7 +90,7 @@ public sealed class RegistryPolicy
         switch (metric.Verdict)
         {
             case ExperimentVerdict.Rollback:
-                return RollBack(registry, canary, _options.Actor, $"guardrail: the canary is significantly worse (p = {Statistic(metric, "p_value")})", now);
+                return RollBack(registry, canary, _options.Actor, $"guardrail: the canary is significantly worse (p = {Statistic(metric, "guardrail_p_value")})", now);
             case ExperimentVerdict.Promote when registry.Allocation(canary.ModelName) is { } allocation && now >= allocation.Timestamp + _options.MinStepDuration:
                 var share = allocation.Arms.FirstOrDefault(arm => arm.Arm == CanaryArm)?.Weight ?? 0;
                 var next = _options.RampSteps.FirstOrDefault(step => step > share + 1e-9);

@@ -62,7 +62,7 @@ public sealed class RegistryPolicyTests
         Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Rollback, Start.AddMinutes(1))));
 
         Assert.Equal(ModelStage.RolledBack, _registry.Version("ctr", 2)!.Stage);
-        Assert.Contains("significantly worse", _registry.Version("ctr", 2)!.ChangeReason);
+        Assert.Contains("significantly worse (p = 0.001)", _registry.Version("ctr", 2)!.ChangeReason);
         Assert.Equal(ModelStage.Production, _registry.Version("ctr", 1)!.Stage);
         Assert.Equal([("production", 1.0, (int?)1)], Arms());
     }
@@ -213,7 +213,7 @@ public sealed class RegistryPolicyTests
         Units = 1000,
         MetricSum = 100,
         MetricSumSquares = 100,
-        Statistics = new Dictionary<string, double> { ["p_value"] = 0.001 },
+        Statistics = new Dictionary<string, double> { ["guardrail_p_value"] = 0.001 },
         Verdict = verdict,
     };
 }

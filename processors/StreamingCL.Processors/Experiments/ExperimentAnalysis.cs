@@ -135,7 +135,7 @@ internal static class ExperimentAnalysis
     {
         var guardrail = experiment.Guardrail!;
         var (a, b, higherIsBetter) = guardrail.Metric == GuardrailMetric.ErrorRate
-            ? (control.ErrorRate(), canary.ErrorRate(), false)
+            ? (AgrestiCaffo(control.ErrorRate()), AgrestiCaffo(canary.ErrorRate()), false)
             : (control.Statistics(experiment.Metric.Type), canary.Statistics(experiment.Metric.Type), experiment.Metric.HigherIsBetter);
         var test = experiment.EffectiveSequential is null ? FrequentistTest.TwoSided(a, b, options) : FrequentistTest.Sequential(a, b, options);
         Add(statistics, "guardrail_lift", "guardrail_ci_low", "guardrail_ci_high", "guardrail_p_value", test);
@@ -153,6 +153,13 @@ internal static class ExperimentAnalysis
         var nonInferior = higherIsBetter ? test.LowerBound > -guardrail.NonInferiorityMargin : test.UpperBound < guardrail.NonInferiorityMargin;
         return nonInferior ? ExperimentVerdict.Promote : ExperimentVerdict.Continue;
     }
+
+    /// <summary>
+    /// One error and one success added to an error rate (Agresti and Caffo, 2000): the interval of a
+    /// difference of proportions stays defined, and conservative, when an arm's rate is 0 or 1 (no
+    /// variance). Without it a canary that fails every request could never be rolled back.
+    /// </summary>
+    private static VariantStatistics AgrestiCaffo(VariantStatistics rate) => VariantStatistics.FromConversions(rate.Count + 2, (long)rate.Sum + 1);
 
     // AbTest expects the configured split or an even one; a canary's ramp and a bandit's policy
     // change theirs, so they are checked only against configured weights (and a bandit has none).

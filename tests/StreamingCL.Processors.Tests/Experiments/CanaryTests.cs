@@ -27,9 +27,9 @@ public sealed class CanaryTests : IDisposable
         var metrics = _traffic.Metrics();
         var canary = metrics.Latest("worse", "canary");
         // No Sequential configured: a canary's verdicts are read at every emission, so they come from the sequential test (N* = 5000).
-        var expected = FrequentistTest.Sequential(VariantStatistics.FromConversions(200, 10), VariantStatistics.FromConversions(200, 60), SequentialTest(5000));
+        var expected = FrequentistTest.Sequential(Smoothed(200, 10), Smoothed(200, 60), SequentialTest(5000));
         Assert.Equal(ExperimentVerdict.Rollback, canary.Verdict);
-        Assert.Equal(0.25, canary.Statistics["guardrail_lift"], 15); // 30% - 5%
+        Assert.Equal(61.0 / 202 - 11.0 / 202, canary.Statistics["guardrail_lift"], 15); // about 30% - 5%, each arm with one error and one success added
         Assert.Equal((expected.Estimate, expected.LowerBound, expected.UpperBound, expected.PValue), (canary.Statistics["guardrail_lift"], canary.Statistics["guardrail_ci_low"], canary.Statistics["guardrail_ci_high"], canary.Statistics["guardrail_p_value"]));
         Assert.True(expected.PValue < 0.05);
         Assert.Contains("sequential_p_value", canary.Statistics.Keys);
@@ -47,7 +47,7 @@ public sealed class CanaryTests : IDisposable
         _traffic.Tick(Start.AddMinutes(5));
 
         var canary = _traffic.Metrics().Latest("tuned", "canary");
-        var expected = FrequentistTest.Sequential(VariantStatistics.FromConversions(200, 10), VariantStatistics.FromConversions(200, 60), SequentialTest(100));
+        var expected = FrequentistTest.Sequential(Smoothed(200, 10), Smoothed(200, 60), SequentialTest(100));
         Assert.Equal((expected.LowerBound, expected.UpperBound, expected.PValue), (canary.Statistics["guardrail_ci_low"], canary.Statistics["guardrail_ci_high"], canary.Statistics["guardrail_p_value"]));
     }
 
@@ -59,7 +59,7 @@ public sealed class CanaryTests : IDisposable
         _traffic.Tick(Start.AddMinutes(5));
 
         var canary = _traffic.Metrics().Latest("fine", "canary");
-        var expected = FrequentistTest.Sequential(VariantStatistics.FromConversions(1000, 100), VariantStatistics.FromConversions(1000, 95), SequentialTest(5000));
+        var expected = FrequentistTest.Sequential(Smoothed(1000, 100), Smoothed(1000, 95), SequentialTest(5000));
         Assert.Equal(ExperimentVerdict.Promote, canary.Verdict);
         Assert.Equal(expected.UpperBound, canary.Statistics["guardrail_ci_high"]);
         Assert.True(expected.UpperBound < Margin && expected.LowerBound < 0); // non-inferior, not significantly better
@@ -89,7 +89,7 @@ public sealed class CanaryTests : IDisposable
         Assert.Equal((400, 190.0, 200.0), (stable.Units, stable.MetricSum, stable.Statistics["multiple_exposure_units"]));
         Assert.Equal((200, 20.0, 200.0), (canary.Units, canary.MetricSum, canary.Statistics["multiple_exposure_units"]));
         Assert.Equal((10.0 / 200, 180.0 / 200), (stable.Statistics["guardrail_mean"], canary.Statistics["guardrail_mean"]));
-        var expected = FrequentistTest.Sequential(VariantStatistics.FromConversions(200, 10), VariantStatistics.FromConversions(200, 180), SequentialTest(5000));
+        var expected = FrequentistTest.Sequential(Smoothed(200, 10), Smoothed(200, 180), SequentialTest(5000));
         Assert.Equal((expected.Estimate, expected.PValue), (canary.Statistics["guardrail_lift"], canary.Statistics["guardrail_p_value"]));
         Assert.Equal(ExperimentVerdict.Rollback, canary.Verdict);
     }
@@ -156,6 +156,18 @@ public sealed class CanaryTests : IDisposable
         Assert.Contains("sequential_p_value", canary.Statistics.Keys);
     }
 
+    [Fact]
+    public void A_canary_that_fails_every_request_is_rolled_back_although_its_error_rate_has_no_variance()
+    {
+        Serve("worse", "stable", examples: 200, errors: 10);
+        Serve("worse", "canary", examples: 50, errors: 50);
+        _traffic.Tick(Start.AddMinutes(5));
+
+        var canary = _traffic.Metrics().Latest("worse", "canary");
+        Assert.Equal(ExperimentVerdict.Rollback, canary.Verdict);
+        Assert.Equal(1.0, canary.Statistics["guardrail_mean"], 15);
+    }
+
     public void Dispose() => _traffic.Dispose();
 
     private static ExperimentDefinition Canary(string id, List<double>? weights = null, SequentialDefinition? sequential = null) => new()
@@ -179,4 +191,7 @@ public sealed class CanaryTests : IDisposable
             _traffic.Label(experiment, $"{variant}-{i}", variant, Start, label: i < errors ? 0 : 1, score: 0.9);
         }
     }
+
+    /// <summary>The error rate the guardrail tests: one error and one success added (Agresti-Caffo).</summary>
+    private static VariantStatistics Smoothed(long trials, long errors) => VariantStatistics.FromConversions(trials + 2, errors + 1);
 }
