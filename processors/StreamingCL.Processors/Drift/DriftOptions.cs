@@ -22,6 +22,9 @@ public sealed class DriftOptions
     /// </summary>
     public TimeSpan? WindowAdvance { get; set; }
 
+    /// <summary>Most overlapping hopping windows a prediction may update (WindowSize / WindowAdvance).</summary>
+    public const int MaxWindowsPerRecord = 100;
+
     /// <summary>
     /// How long after its end (in stream time) a window still takes late predictions before it
     /// closes and is compared. Explicit, unlike Streamiz's default of about a day, which would keep
@@ -100,6 +103,11 @@ public sealed class DriftOptions
             WindowAdvance is not { } advance || (advance >= TimeSpan.FromMilliseconds(1) && advance <= WindowSize && advance.Ticks % TimeSpan.TicksPerMillisecond == 0),
             Key(nameof(WindowAdvance)),
             $"must be a positive whole number of milliseconds no larger than {nameof(WindowSize)} ({WindowSize}), was {WindowAdvance}.");
+        // Each prediction updates every window it falls in: size / advance of them.
+        InvalidConfigurationException.ThrowUnless(
+            WindowAdvance is not { } hop || WindowSize.Ticks / hop.Ticks <= MaxWindowsPerRecord,
+            Key(nameof(WindowAdvance)),
+            $"puts each prediction in {WindowSize.Ticks / Math.Max(1, WindowAdvance?.Ticks ?? 1)} windows; at most {MaxWindowsPerRecord} are allowed (a larger advance, or a smaller size).");
         InvalidConfigurationException.ThrowUnless(
             WindowGrace >= TimeSpan.Zero && WindowGrace.Ticks % TimeSpan.TicksPerMillisecond == 0,
             Key(nameof(WindowGrace)),

@@ -85,7 +85,7 @@ public static class DriftTopology
 
     private static void AddStore<T>(StreamBuilder builder, string name)
         where T : class =>
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(name), new StringSerDes(), new JsonStateSerDes<T>()));
+        builder.AddStateStore(StateStores.Json<T>(name));
 
     private static void CountUnlabeled(LabeledExample example, ProcessorMetrics metrics, string application)
     {

@@ -41,11 +41,10 @@ public static class ExperimentTopology
 
         // Cached: an experiment's entry changes with every record; the cache sends one changelog record
         // per experiment and commit instead. The unit stores are on disk: they grow with the experiments' reach.
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.StateStoreName), new StringSerDes(), new JsonStateSerDes<ExperimentState>())
-            .WithCachingEnabled());
+        builder.AddStateStore(StateStores.Json<ExperimentState>(ExperimentTransformer.StateStoreName));
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ExperimentTransformer.UnitStoreName), new StringSerDes(), new JsonStateSerDes<UnitState>()));
         builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ExperimentTransformer.WindowUnitStoreName), new StringSerDes(), new JsonStateSerDes<UnitState>()));
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(ExperimentTransformer.ShadowStoreName), new StringSerDes(), new JsonStateSerDes<ShadowPending>()));
+        builder.AddStateStore(StateStores.Json<ShadowPending>(ExperimentTransformer.ShadowStoreName));
 
         var outputs = exposures.Merge(outcomes, "experiments-observations")
             .SelectKey((_, observation, _) => observation.ExperimentId, "experiments-by-experiment")

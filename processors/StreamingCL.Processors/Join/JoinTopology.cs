@@ -2,7 +2,6 @@ using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
-using Streamiz.Kafka.Net.State;
 using Streamiz.Kafka.Net.Stream;
 
 namespace StreamingCL.Processors.Join;
@@ -31,7 +30,7 @@ public static class JoinTopology
         var feedback = builder.Events<Feedback>(environment, EventTopic.Feedback, application, EventValidation.Check, item => item.PredictionId)
             .MapValues((item, _) => new JoinInput(null, item), "join-feedback");
 
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(JoinTransformer.StoreName), new StringSerDes(), new JsonStateSerDes<JoinState>()));
+        builder.AddStateStore(StateStores.Json<JoinState>(JoinTransformer.StoreName));
         predictions.Merge(feedback, "join-inputs")
             .Transform(TransformerFactory.Supplier(() => new JoinTransformer(options, environment)), "join", JoinTransformer.StoreName)
             .WithoutRejections(environment, "join")

@@ -2,7 +2,6 @@ using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
-using Streamiz.Kafka.Net.State;
 using Streamiz.Kafka.Net.Stream;
 
 namespace StreamingCL.Processors.Performance;
@@ -48,8 +47,8 @@ public static class PerformanceTopology
         var byLabel = examples.Branch("performance-labeled-split", (_, example, _) => example.Label is not null, (_, _, _) => true);
         byLabel[1].Foreach((_, _, _) => environment.Metrics.Skipped(application, "unlabeled"), "performance-unlabeled");
 
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(PerformanceTransformer.StoreName), new StringSerDes(), new JsonStateSerDes<PerformanceState>()));
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(PerformanceTransformer.StreamTimeStoreName), new StringSerDes(), new JsonStateSerDes<StreamTime>()));
+        builder.AddStateStore(StateStores.Json<PerformanceState>(PerformanceTransformer.StoreName));
+        builder.AddStateStore(StateStores.Json<StreamTime>(PerformanceTransformer.StreamTimeStoreName));
         byLabel[0]
             .WithRecordTimestamp((_, example, _) => example.FeedbackTimestamp.ToUnixTimeMilliseconds(), "performance-labeled-at")
             .SelectKey((_, example, _) => $"{example.ModelName}/{example.ModelVersion}", "performance-version-key")

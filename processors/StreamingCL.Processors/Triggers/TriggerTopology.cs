@@ -2,7 +2,6 @@ using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
-using Streamiz.Kafka.Net.State;
 using Streamiz.Kafka.Net.Stream;
 
 namespace StreamingCL.Processors.Triggers;
@@ -45,7 +44,7 @@ public static class TriggerTopology
             .Filter((_, example, _) => !example.Shadow && example.Label is not null, "triggers-served-labeled")
             .Map((_, example, _) => KeyValuePair.Create(example.ModelName, new TriggerInput(null, null, example.FeedbackTimestamp)), "triggers-labeled-by-model");
 
-        builder.AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(TriggerTransformer.StoreName), new StringSerDes(), new JsonStateSerDes<ModelTriggerState>()));
+        builder.AddStateStore(StateStores.Json<ModelTriggerState>(TriggerTransformer.StoreName));
         drift.Merge(performance, "triggers-merge-performance")
             .Merge(volume, "triggers-merge-volume")
             .Repartition(Repartitioned<string, TriggerInput>.As("triggers-by-model").WithKeySerdes(new StringSerDes()).WithValueSerdes(new JsonStateSerDes<TriggerInput>()))
