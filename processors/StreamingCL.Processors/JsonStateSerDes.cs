@@ -14,15 +14,29 @@ internal sealed class JsonStateSerDes<T> : AbstractSerDes<T>
     where T : class
 {
     // Named literals: a sum that overflowed to infinity must not make the state unwritable
-    // (a failed store write would kill the stream thread).
+    // (a failed store write would kill the stream thread). Required and non-nullable members are
+    // enforced, so state in another shape fails on reading, not later as a null in the processor.
     private static readonly JsonSerializerOptions Format = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
     public override byte[] Serialize(T data, SerializationContext context) =>
         data is null ? null! : JsonSerializer.SerializeToUtf8Bytes(data, Format);
 
-    public override T Deserialize(byte[] data, SerializationContext context) =>
-        data is null ? null! : JsonSerializer.Deserialize<T>(data, Format)!;
+    public override T Deserialize(byte[] data, SerializationContext context)
+    {
+        try
+        {
+            return data is null ? null! : JsonSerializer.Deserialize<T>(data, Format)!;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(
+                $"State of type {typeof(T).Name} from {context.Topic ?? "a local store"} does not fit this version: {e.Message} "
+                + "It was written by another version (or left by an earlier cluster in the state directory): reset the application's state.", e);
+        }
+    }
 }

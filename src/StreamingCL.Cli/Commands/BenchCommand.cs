@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Prometheus;
+using StreamingCL.Cli.Hosting;
 using StreamingCL.Kafka.Embedded;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Serialization;
@@ -59,6 +60,7 @@ internal static class BenchCommand
         var kafka = Settings.Kafka(configuration);
         var processors = Settings.Processors(configuration);
         processors.CommitInterval = CommitInterval;
+        using var scratch = new ScratchStateDirectory(processors);
         processors.Experiments.Experiments.Add(new ExperimentDefinition { Id = Experiment, Control = "A", Variants = ["A", "B"] });
         var catalog = Settings.Topics(configuration, kafka);
         using var serdes = new EventSerdes(kafka);
@@ -67,22 +69,26 @@ internal static class BenchCommand
         using var cluster = EmbeddedKafkaCluster.Start(1, [.. catalog.All, predictions with { Name = PassThroughSink }]);
         var progress = parsed.InvocationConfiguration.Error;
         var traffic = Traffic(serdes, catalog, events, models);
+        // Streamiz's warnings and errors (a stream thread dying, say) go to stderr beside the progress lines.
+        using var logging = LoggerFactory.Create(logs => logs.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
 
         progress.WriteLine("pass-through topology...");
         var passThrough = await TimeAsync(
-            [(PassThrough(catalog), Config(PassThroughId, cluster.BootstrapServers))],
+            [(PassThrough(catalog), Config(PassThroughId, cluster.BootstrapServers, logging))],
             [(PassThroughId, [predictions.Name])],
             cluster.BootstrapServers,
             traffic.Where(message => message.Topic == predictions.Name).ToList(),
+            progress,
             cancellation);
 
         var applications = processors.Applications();
         progress.WriteLine($"{string.Join(", ", applications.Select(application => application.Name))}...");
         var all = await TimeAsync(
-            applications.Select(application => (application.Build(environment), StreamsConfiguration.For(application, cluster.BootstrapServers, kafka, processors, embedded: true, NullLoggerFactory.Instance))).ToList(),
+            applications.Select(application => (application.Build(environment), StreamsConfiguration.For(application, cluster.BootstrapServers, kafka, processors, embedded: true, logging))).ToList(),
             applications.Select(application => (application.ApplicationId, Inputs(application, environment))).ToList(),
             cluster.BootstrapServers,
             traffic,
+            progress,
             cancellation);
 
         var result = new
@@ -111,6 +117,7 @@ internal static class BenchCommand
         List<(string Group, IReadOnlyList<string> Topics)> groups,
         string bootstrapServers,
         List<(string Topic, Message<string, byte[]> Message)> traffic,
+        TextWriter progress,
         CancellationToken cancellation)
     {
         var streams = new List<KafkaStream>();
@@ -143,7 +150,7 @@ internal static class BenchCommand
                 producer.Flush(cancellation);
             }
 
-            await Task.Run(() => WaitUntilCommitted(bootstrapServers, groups, cancellation), cancellation);
+            await Task.Run(() => WaitUntilCommitted(bootstrapServers, groups, progress, cancellation), cancellation);
             return clock.Elapsed;
         }
         finally
@@ -161,14 +168,14 @@ internal static class BenchCommand
         return [.. StreamApplication.SourceTopics(application.Build(environment)), .. internalTopics.Repartitions.Select(internalTopics.RepartitionTopic)];
     }
 
-    private static StreamConfig<StringSerDes, StringSerDes> Config(string applicationId, string bootstrapServers) => new()
+    private static StreamConfig<StringSerDes, StringSerDes> Config(string applicationId, string bootstrapServers, ILoggerFactory logging) => new()
     {
         ApplicationId = applicationId,
         BootstrapServers = bootstrapServers,
         AutoOffsetReset = AutoOffsetReset.Earliest,
         Guarantee = Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
         CommitIntervalMs = (long)CommitInterval.TotalMilliseconds,
-        Logger = NullLoggerFactory.Instance,
+        Logger = logging,
     };
 
     private static List<(string Topic, Message<string, byte[]> Message)> Traffic(EventSerdes serdes, TopicCatalog catalog, int events, int models)
@@ -213,7 +220,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Waits until each group, in order, has committed the end of every non-empty partition it reads.</summary>
-    private static void WaitUntilCommitted(string bootstrapServers, List<(string Group, IReadOnlyList<string> Topics)> groups, CancellationToken cancellation)
+    private static void WaitUntilCommitted(string bootstrapServers, List<(string Group, IReadOnlyList<string> Topics)> groups, TextWriter progress, CancellationToken cancellation)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
         foreach (var (group, topics) in groups)
@@ -221,13 +228,22 @@ internal static class BenchCommand
             using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group }).Build();
             var partitions = topics.SelectMany(topic => admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
                 .Select(partition => new TopicPartition(topic, partition.PartitionId))).ToList();
+            var waiting = Stopwatch.StartNew();
             while (!cancellation.IsCancellationRequested)
             {
                 var ends = partitions.ToDictionary(partition => partition, partition => probe.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)));
-                var committed = probe.Committed(partitions, TimeSpan.FromSeconds(10));
-                if (committed.All(offset => ends[offset.TopicPartition].High.Value == ends[offset.TopicPartition].Low.Value || offset.Offset.Value >= ends[offset.TopicPartition].High.Value))
+                var behind = probe.Committed(partitions, TimeSpan.FromSeconds(10))
+                    .Where(offset => ends[offset.TopicPartition].High.Value != ends[offset.TopicPartition].Low.Value && offset.Offset.Value < ends[offset.TopicPartition].High.Value)
+                    .ToList();
+                if (behind.Count == 0)
                 {
                     break;
+                }
+
+                if (waiting.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    progress.WriteLine($"  {group} still behind on {string.Join(", ", behind.Take(3).Select(offset => $"{offset.TopicPartition} ({offset.Offset.Value} of {ends[offset.TopicPartition].High.Value})"))}");
+                    waiting.Restart();
                 }
 
                 Thread.Sleep(50);

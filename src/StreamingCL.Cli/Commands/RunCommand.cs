@@ -87,6 +87,7 @@ internal static class RunCommand
         }
 
         readyFile?.Delete();
+        using var scratch = embedded ? new ScratchStateDirectory(processors) : null;
         var catalog = Settings.Topics(configuration, kafka);
         var registry = Metrics.NewCustomRegistry();
         using var serdes = new EventSerdes(kafka);
