@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
@@ -89,6 +90,7 @@ internal sealed class TrainerSession : IDisposable
     private readonly string _deadLetters;
     private readonly string _rollouts;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IAdminClient _admin;
     private readonly ITrainerOutputs _outputs;
     private readonly ContinualTrainer _trainer;
     private readonly RegistryPolicy _policy;
@@ -142,6 +144,7 @@ internal sealed class TrainerSession : IDisposable
             .SetLogHandler((_, message) => logger.Log(message.Level <= SyslogLevel.Error ? LogLevel.Warning : LogLevel.Debug, "consumer: {Message}", message.Message))
             .SetErrorHandler((_, error) => logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "consumer: {Error}", error.Reason))
             .Build();
+        _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _outputs = outputs(ProducerConfig(settings, bootstrapServers), settings.Guarantee);
     }
 
@@ -211,6 +214,7 @@ internal sealed class TrainerSession : IDisposable
 
     public void Dispose()
     {
+        _admin.Dispose();
         _consumer.Dispose();
         _outputs.Dispose();
     }
@@ -270,11 +274,10 @@ internal sealed class TrainerSession : IDisposable
     private void Assign()
     {
         string[] rebuilt = [_labeled, _updates, _allocations];
-        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
         var partitions = new List<TopicPartition>();
         foreach (var topic in new[] { _labeled, _triggers, _experiments, _updates, _allocations })
         {
-            var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.Single();
+            var metadata = _admin.GetMetadata(topic, MetadataTimeout).Topics.Single();
             if (metadata.Error.IsError || metadata.Partitions.Count == 0)
             {
                 throw new KafkaException(new Error(metadata.Error.Code, $"topic {topic}: {metadata.Error.Reason} (is it created? `streamingcl topics create`)"));
@@ -284,6 +287,7 @@ internal sealed class TrainerSession : IDisposable
         }
 
         var committed = _consumer.Committed(partitions, MetadataTimeout).ToDictionary(offset => offset.TopicPartition, offset => offset.Offset);
+        var registryEnds = Ends(partitions.Where(partition => partition.Topic == _updates || partition.Topic == _allocations));
         var assignment = new List<TopicPartitionOffset>();
         foreach (var partition in partitions)
         {
@@ -295,8 +299,7 @@ internal sealed class TrainerSession : IDisposable
             {
                 _replayUntil[partition] = known ?? 0;
                 assignment.Add(new TopicPartitionOffset(partition, Offset.Beginning));
-                var end = partition.Topic == _labeled ? known ?? 0 : _consumer.QueryWatermarkOffsets(partition, MetadataTimeout).High.Value;
-                _barrier[partition] = end;
+                _barrier[partition] = partition.Topic == _labeled ? known ?? 0 : registryEnds[partition];
             }
             else
             {
@@ -332,9 +335,8 @@ internal sealed class TrainerSession : IDisposable
 
         _examplesAwaitedFor = result.TopicPartitionOffset;
         var caughtUp = true;
-        foreach (var partition in _read.Keys.Where(partition => partition.Topic == _labeled).ToList())
+        foreach (var (partition, end) in Ends(_read.Keys.Where(partition => partition.Topic == _labeled)))
         {
-            var end = _consumer.QueryWatermarkOffsets(partition, MetadataTimeout).High.Value;
             if (_read[partition] < end)
             {
                 _barrier[partition] = Math.Max(_barrier.GetValueOrDefault(partition), end);
@@ -343,6 +345,23 @@ internal sealed class TrainerSession : IDisposable
         }
 
         return caughtUp;
+    }
+
+    /// <summary>
+    /// Where a read_committed consumer of each partition ends now (the last stable offset), in one
+    /// request per broker: a trigger waits for this, not for one round trip per partition.
+    /// </summary>
+    private Dictionary<TopicPartition, long> Ends(IEnumerable<TopicPartition> partitions)
+    {
+        var specs = partitions.Select(partition => new TopicPartitionOffsetSpec { TopicPartition = partition, OffsetSpec = OffsetSpec.Latest() }).ToList();
+        if (specs.Count == 0)
+        {
+            return [];
+        }
+
+        var result = _admin.ListOffsetsAsync(specs, new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted, RequestTimeout = MetadataTimeout })
+            .GetAwaiter().GetResult();
+        return result.ResultInfos.ToDictionary(info => info.TopicPartitionOffsetError.TopicPartition, info => info.TopicPartitionOffsetError.Offset.Value);
     }
 
     private void Defer(ConsumeResult<byte[]?, byte[]?> result)
