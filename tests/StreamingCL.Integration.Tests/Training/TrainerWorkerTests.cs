@@ -210,6 +210,29 @@ public sealed class TrainerWorkerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_champion_whose_artifact_does_not_match_its_sha256_is_refused_and_a_full_retrain_replaces_it()
+    {
+        await using var harness = new TrainerHarness(output);
+        harness.ProduceExamples(harness.Concept, 1_500);
+        await harness.StartWorkerAsync();
+        harness.ProduceTrigger("t1");
+        var production = (await TrainerHarness.WaitForAsync(harness.ModelUpdates, records => records.Count >= 2)).Last();
+
+        // Someone rewrites the production model's bytes but not its hash.
+        var tampered = production.Artifact.ToArray();
+        tampered[tampered.Length / 2] ^= 0xFF;
+        harness.ProduceRaw(EventTopic.ModelUpdates, production.Key, harness.Serdes.For<ModelVersion>().Serialize(production with { Artifact = tampered }, "model-updates"));
+        harness.ProduceExamples(harness.Concept, 300);
+        harness.ProduceTrigger("t2");
+        var updates = await TrainerHarness.WaitForAsync(harness.ModelUpdates, records => records.Any(v => v.TriggerId == "t2"));
+
+        var v2 = updates.First(v => v.TriggerId == "t2");
+        Assert.Equal(TrainingKind.Stateless, v2.TrainingKind);
+        Assert.Contains("the champion cannot be used", v2.ChangeReason);
+        Assert.Contains("refusing to load it", v2.ChangeReason);
+    }
+
+    [Fact]
     public async Task Exactly_once_publishes_through_transactions()
     {
         // The embedded broker runs the transactional path (it does not store transactional offsets, so it proves the path, not the guarantee).
