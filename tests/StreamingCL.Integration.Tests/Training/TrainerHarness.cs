@@ -173,6 +173,14 @@ internal sealed class TrainerHarness : IAsyncDisposable
         return value;
     }
 
+    /// <summary>The workers' metrics in Prometheus' text format.</summary>
+    public string MetricsText()
+    {
+        using var stream = new MemoryStream();
+        MetricsRegistry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     /// <summary>The registry rebuilt from the topics, as `streamingcl models` rebuilds it.</summary>
     public ModelRegistry RebuiltRegistry() => RegistryTopics.Read(Kafka, Catalog, Serdes, Deadline).Registry;
 

@@ -66,12 +66,10 @@ public sealed class TrainerProcessTests
         await using var everything = new EmbeddedKafkaProcess([], TrainerConfiguration);
         await everything.InitializeAsync();
 
-        var log = everything.Errors;
-        Assert.Contains("Trainer of ctr restored", log);
-        foreach (var application in new[] { "join", "drift", "performance", "experiments", "triggers" })
-        {
-            Assert.Contains($"streamingcl-{application} is running", log);
-        }
+        // Logged before the process declared itself ready; the pipe may deliver the lines a little later.
+        string[] expected = ["Trainer of ctr restored", .. new[] { "join", "drift", "performance", "experiments", "triggers" }.Select(application => $"streamingcl-{application} is running")];
+        var log = await TrainerHarness.WaitForAsync(() => everything.Errors, text => expected.All(text.Contains));
+        Assert.All(expected, line => Assert.Contains(line, log));
 
         Assert.Equal(0, await everything.TerminateAsync());
     }

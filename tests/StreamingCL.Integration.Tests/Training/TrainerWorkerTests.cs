@@ -38,6 +38,13 @@ public sealed class TrainerWorkerTests(ITestOutputHelper output)
         Assert.Equal("first version of the model", updates[1].ChangeReason);
         var allocation = Assert.Single(harness.Allocations());
         Assert.Equal([new ArmWeight("production", 1.0, 1)], allocation.Arms);
+
+        var metrics = await TrainerHarness.WaitForAsync(harness.MetricsText, text => text.Contains("stage=\"production\"", StringComparison.Ordinal));
+        Assert.Contains("streamingcl_registry_version_stage{model=\"churn\",version=\"1\",stage=\"production\"} 1", metrics);
+        Assert.DoesNotContain("stage=\"candidate\"", metrics);
+        Assert.Contains("streamingcl_trainer_versions_published_total{model=\"churn\",kind=\"stateless\"} 1", metrics);
+        Assert.Contains("streamingcl_trainer_trigger_to_published_seconds_count{model=\"churn\"} 1", metrics);
+        Assert.Contains("streamingcl_trainer_examples_total{model=\"churn\",disposition=\"accepted\"} 1500", metrics);
     }
 
     [Fact]
