@@ -438,16 +438,19 @@ internal sealed class TrainerSession : IDisposable
     {
         var partition = result.TopicPartition;
         var live = result.Offset.Value >= _replayUntil[partition];
+        var topic = partition.Topic;
+        if (topic == _triggers)
+        {
+            HandleTrigger(result);
+            _next[partition] = result.Offset.Value + 1;
+            return;
+        }
+
         // The position moves first: a step's commit includes the record that caused it; a failure commits nothing.
         _next[partition] = result.Offset.Value + 1;
-        var topic = partition.Topic;
         if (topic == _labeled)
         {
             HandleExample(result, live);
-        }
-        else if (topic == _triggers)
-        {
-            HandleTrigger(result);
         }
         else if (topic == _experiments)
         {
@@ -519,6 +522,8 @@ internal sealed class TrainerSession : IDisposable
             return;
         }
 
+        // What came before is committed first (without this trigger): no transaction stays open while training.
+        Commit();
         TrainingOutcome outcome;
         List<ModelVersion> versions;
         TrafficAllocation? allocation;
@@ -556,6 +561,7 @@ internal sealed class TrainerSession : IDisposable
             return;
         }
 
+        _next[result.TopicPartition] = result.Offset.Value + 1;
         Publish(versions, allocation);
         Commit();
         var published = versions[0];
