@@ -25,6 +25,7 @@ public sealed class CliTests
     [InlineData("models", "approve")]
     [InlineData("models", "rollback")]
     [InlineData("freshness")]
+    [InlineData("bench", "trainer")]
     public async Task Every_command_has_help(params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, "--help"]);
