@@ -25,6 +25,8 @@ internal static class Cli
         TopicsCommand.Build(),
         RunCommand.Build(),
         TriggerCommand.Build(),
+        ModelsCommand.Build(),
+        FreshnessCommand.Build(),
         DriftCommand.Build(),
         ExperimentCommand.Build(),
         BenchCommand.Build(),

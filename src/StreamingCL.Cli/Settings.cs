@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using StreamingCL.Cli.Hosting;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
 using StreamingCL.Processors;
+using StreamingCL.Registry;
+using StreamingCL.Trainer;
 
 namespace StreamingCL.Cli;
 
@@ -34,6 +37,34 @@ internal static class Settings
     public static ProcessorsOptions Processors(IConfiguration configuration)
     {
         var options = Bind<ProcessorsOptions>(configuration, ProcessorsOptions.SectionName);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The trainer's options, not yet validated: a command may complete them first (the model, inferred features).</summary>
+    public static TrainerOptions Trainer(IConfiguration configuration) => Bind<TrainerOptions>(configuration, TrainerOptions.SectionName);
+
+    /// <summary>Whether a model to train is configured (Trainer:ModelName).</summary>
+    public static bool TrainerConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{TrainerOptions.SectionName}:{nameof(TrainerOptions.ModelName)}"]);
+
+    public static RegistryOptions Registry(IConfiguration configuration)
+    {
+        var options = Bind<RegistryOptions>(configuration, RegistryOptions.SectionName);
+        // The binder appends configured list items to the defaults; configured steps replace them.
+        var steps = configuration.GetSection($"{RegistryOptions.SectionName}:{nameof(RegistryOptions.RampSteps)}");
+        if (steps.Exists())
+        {
+            options.RampSteps = steps.Get<List<double>>() ?? [];
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    public static TrainerWorkerOptions TrainerWorker(IConfiguration configuration)
+    {
+        var options = Bind<TrainerWorkerOptions>(configuration, TrainerWorkerOptions.SectionName);
         options.Validate();
         return options;
     }

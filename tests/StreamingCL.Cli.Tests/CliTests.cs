@@ -20,6 +20,12 @@ public sealed class CliTests
     [InlineData("drift", "compare")]
     [InlineData("drift", "detect")]
     [InlineData("experiment", "analyze")]
+    [InlineData("models", "list")]
+    [InlineData("models", "promote")]
+    [InlineData("models", "approve")]
+    [InlineData("models", "rollback")]
+    [InlineData("freshness")]
+    [InlineData("bench", "trainer")]
     public async Task Every_command_has_help(params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, "--help"]);

@@ -145,7 +145,7 @@ public class FeaturizerTests
             "nan-feature" => Concept.Example("p", new() { ["x0"] = double.NaN, ["x1"] = 1 }),
             "infinite-label" => Concept.Example("p", new() { ["x0"] = 0, ["x1"] = 1 }, label: double.PositiveInfinity),
             "missing-label" => Concept.Example("p", new() { ["x0"] = 0, ["x1"] = 1 }, label: null),
-            "beyond-float" => Concept.Example("p", new() { ["x0"] = 1e300, ["x1"] = 1 }),
+            "beyond-float" => Concept.Example("p", new() { ["x0"] = 1e100, ["x1"] = 1 }),
             _ => Concept.Example("", new() { ["x0"] = 0, ["x1"] = 1 }),
         };
 

@@ -14,10 +14,14 @@ namespace StreamingCL.Cli.Commands;
 internal static class RunCommand
 {
     private const string AllProcessors = "processors";
+    private const string Trainer = "trainer";
+    private const string BrokerOnly = "broker";
 
     private static readonly Argument<string[]> WorkersArgument = new("worker")
     {
-        Description = "What to run: processors (every stream application) or some of them by name (join, ...).",
+        Description = "What to run: processors (every stream application) or some by name (join, drift, performance, experiments, triggers); "
+            + "trainer (the trainer of Trainer:ModelName and the registry policy); broker (with --embedded: the broker alone). "
+            + "None: the processors and, when Trainer:ModelName is set, the trainer.",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -44,7 +48,7 @@ internal static class RunCommand
 
     public static Command Build()
     {
-        var run = new Command("run", "Run workers until Ctrl+C / SIGTERM, then shut down gracefully. With --embedded, start the embedded broker first. Prints bootstrap.servers=HOST:PORT,... once started.")
+        var run = new Command("run", "Run workers (all of them by default) until Ctrl+C / SIGTERM, then shut down gracefully. With --embedded, start the embedded broker first. Prints bootstrap.servers=HOST:PORT,... once started.")
         {
             WorkersArgument,
             EmbeddedOption,
@@ -61,11 +65,16 @@ internal static class RunCommand
         var configuration = Cli.Configuration(parsed);
         var kafka = Settings.Kafka(configuration);
         var processors = Settings.Processors(configuration);
-        var applications = Select(processors.Applications(), parsed.GetValue(WorkersArgument) ?? []);
         var embedded = parsed.GetValue(EmbeddedOption);
-        if (applications.Count == 0 && !embedded)
+        var catalog = Settings.Topics(configuration, kafka);
+        var (applications, trainer) = Select(processors.Applications(), parsed.GetValue(WorkersArgument) ?? [], embedded, Settings.TrainerConfigured(configuration));
+        TrainerWorkerSettings? trainerSettings = null;
+        if (trainer)
         {
-            throw new CliInputException($"run: name a worker ({AllProcessors}, {string.Join(", ", processors.Applications().Select(a => a.Name))}) or use --embedded.");
+            var trainerOptions = Settings.Trainer(configuration);
+            trainerOptions.Validate();
+            trainerSettings = new TrainerWorkerSettings(
+                trainerOptions, Settings.Registry(configuration), Settings.TrainerWorker(configuration), kafka, catalog, embedded);
         }
 
         var brokers = parsed.GetValue(BrokersOption);
@@ -88,7 +97,6 @@ internal static class RunCommand
 
         readyFile?.Delete();
         using var scratch = embedded ? new ScratchStateDirectory(processors) : null;
-        var catalog = Settings.Topics(configuration, kafka);
         var registry = Metrics.NewCustomRegistry();
         using var serdes = new EventSerdes(kafka);
         var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(registry)) { MaxClockSkew = processors.MaxClockSkew };
@@ -113,6 +121,17 @@ internal static class RunCommand
             builder.Services.AddHostedService(_ => new MetricsEndpointService(registry, metricsPort));
         }
 
+        if (trainerSettings is not null)
+        {
+            builder.Services.AddSingleton<IHostedService>(services => new TrainerWorker(
+                trainerSettings, endpoint, serdes, new TrainerMetrics(registry), TimeProvider.System, services.GetRequiredService<ILogger<TrainerWorker>>()));
+        }
+        else if (parsed.GetValue(WorkersArgument) is not { Length: > 0 })
+        {
+            builder.Services.AddHostedService(services => new StartupNotice(
+                services.GetRequiredService<ILogger<StartupNotice>>(), "The trainer is not started: Trainer:ModelName is not set (see README, Trainer and registry)."));
+        }
+
         foreach (var application in applications)
         {
             builder.Services.AddSingleton<IHostedService>(services => new StreamApplicationService(
@@ -130,20 +149,53 @@ internal static class RunCommand
         return Cli.Ok;
     }
 
-    private static List<StreamApplicationDefinition> Select(IReadOnlyList<StreamApplicationDefinition> all, string[] workers)
+    /// <summary>The stream applications and whether the trainer runs; no worker named means all of them.</summary>
+    private static (List<StreamApplicationDefinition> Applications, bool Trainer) Select(
+        IReadOnlyList<StreamApplicationDefinition> all, string[] workers, bool embedded, bool trainerConfigured)
     {
+        if (workers.Length == 0)
+        {
+            return ([.. all], trainerConfigured);
+        }
+
+        if (workers.Contains(BrokerOnly))
+        {
+            return workers.Length > 1 || !embedded
+                ? throw new CliInputException($"run: {BrokerOnly} runs the embedded broker alone: `run {BrokerOnly} --embedded`.")
+                : ([], false);
+        }
+
         var selected = new List<StreamApplicationDefinition>();
+        var trainer = false;
         foreach (var worker in workers)
         {
+            if (worker == Trainer)
+            {
+                trainer = true;
+                continue;
+            }
+
             var matches = worker == AllProcessors ? all : all.Where(application => application.Name == worker).ToList();
             if (matches.Count == 0)
             {
-                throw new CliInputException($"run: unknown worker '{worker}'; known: {AllProcessors}, {string.Join(", ", all.Select(a => a.Name))}.");
+                throw new CliInputException($"run: unknown worker '{worker}'; known: {AllProcessors}, {string.Join(", ", all.Select(a => a.Name))}, {Trainer}, {BrokerOnly}.");
             }
 
             selected.AddRange(matches.Except(selected));
         }
 
-        return selected;
+        return (selected, trainer);
     }
+}
+
+/// <summary>Logs one line once the host has started (e.g. why a worker was left out).</summary>
+internal sealed class StartupNotice(ILogger<StartupNotice> logger, string message) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("{Notice}", message);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

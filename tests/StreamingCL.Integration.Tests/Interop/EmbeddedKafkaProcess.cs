@@ -3,12 +3,17 @@ using System.Text.Json;
 
 namespace StreamingCL.Integration.Tests.Interop;
 
-/// <summary>`streamingcl run --embedded`: the broker alone.</summary>
-public sealed class BrokerProcess() : EmbeddedKafkaProcess();
+/// <summary>`streamingcl run broker --embedded`: the broker alone.</summary>
+public sealed class BrokerProcess() : EmbeddedKafkaProcess("broker");
 
 /// <summary>`streamingcl run [workers] --embedded` as a separate process, as a user starts it.</summary>
-public class EmbeddedKafkaProcess(params string[] workers) : IAsyncLifetime
+public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, string>? environment = null) : IAsyncLifetime
 {
+    public EmbeddedKafkaProcess(params string[] workers)
+        : this(workers, null)
+    {
+    }
+
     private readonly string _readyFile = Path.Combine(Path.GetTempPath(), $"streamingcl-ready-{Guid.NewGuid():N}.json");
     private readonly System.Text.StringBuilder _errors = new();
     private Process? _process;
@@ -19,6 +24,18 @@ public class EmbeddedKafkaProcess(params string[] workers) : IAsyncLifetime
     public string BootstrapServers { get; private set; } = "";
 
     public string FirstLine { get; private set; } = "";
+
+    /// <summary>What the process has logged (stderr) so far.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -32,6 +49,11 @@ public class EmbeddedKafkaProcess(params string[] workers) : IAsyncLifetime
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         _process = Process.Start(start)!;
