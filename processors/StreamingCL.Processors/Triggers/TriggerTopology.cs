@@ -64,8 +64,7 @@ public static class TriggerTopology
 
     private static EventProblem? Identity(string model, int version) =>
         string.IsNullOrWhiteSpace(model) ? new EventProblem(DeadLetterKind.MissingField, "model_name is empty.")
-        : version < 1 ? new EventProblem(DeadLetterKind.InvalidValue, $"model_version must be at least 1, was {version}.")
-        : (EventProblem?)null;
+        : EventValidation.ModelVersion(version);
 
     private static EventProblem? Finite(IReadOnlyDictionary<string, double> values, string field) =>
         values.Where(value => !double.IsFinite(value.Value))

@@ -25,7 +25,7 @@ public static class EventValidation
         return Required(prediction.PredictionId, "prediction_id")
             ?? Required(prediction.ModelName, "model_name")
             ?? Required(prediction.UnitId, "unit_id")
-            ?? Positive(prediction.ModelVersion, "model_version")
+            ?? ModelVersion(prediction.ModelVersion)
             ?? Finite(prediction.Score, "score")
             ?? Finite(prediction.PredictedLabel, "predicted_label")
             ?? Finite(prediction.NumericFeatures, "numeric_features");
@@ -49,7 +49,7 @@ public static class EventValidation
         ArgumentNullException.ThrowIfNull(example);
         return Required(example.PredictionId, "prediction_id")
             ?? Required(example.ModelName, "model_name")
-            ?? Positive(example.ModelVersion, "model_version")
+            ?? ModelVersion(example.ModelVersion)
             ?? Finite(example.Score, "score")
             ?? Finite(example.Label, "label")
             ?? Finite(example.Reward, "reward")
@@ -59,8 +59,12 @@ public static class EventValidation
     private static EventProblem? Required(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? new EventProblem(DeadLetterKind.MissingField, $"{field} is empty.") : null;
 
-    private static EventProblem? Positive(int value, string field) =>
-        value < 1 ? new EventProblem(DeadLetterKind.InvalidValue, $"{field} must be at least 1, was {value}.") : null;
+    /// <summary>
+    /// The problem of a model_version, if any: registry versions start at 1, and 0 marks traffic
+    /// served before a model's first version (a cold-start heuristic whose labeled examples train it).
+    /// </summary>
+    public static EventProblem? ModelVersion(int version) =>
+        version < 0 ? new EventProblem(DeadLetterKind.InvalidValue, $"model_version must be 0 (before the first version) or more, was {version}.") : null;
 
     private static EventProblem? Finite(double? value, string field) =>
         value is { } number && !(Math.Abs(number) <= MaxMagnitude)

@@ -318,7 +318,7 @@ public sealed class TriggerTopologyTests : IDisposable
         var harness = Harness();
         harness.PipeBytes(EventTopic.DriftMetrics, "ctr/age", [0x00, 0x01], Start);
         Drift(harness, "age", Start, DriftSeverity.Drift, psi: double.NaN);
-        Performance(harness, version: 0, Start, auc: 0.5);
+        Performance(harness, version: -1, Start, auc: 0.5);
         harness.Pipe(EventTopic.LabeledExamples, "p-x", Example("ctr", Start, 1.0, shadow: false) with { Score = double.PositiveInfinity }, Start);
         Drift(harness, "age", Start, DriftSeverity.Drift, psi: 0.3);
 
@@ -327,7 +327,7 @@ public sealed class TriggerTopologyTests : IDisposable
             [("drift-metrics", DeadLetterKind.Malformed), ("drift-metrics", DeadLetterKind.InvalidValue), ("performance-metrics", DeadLetterKind.InvalidValue), ("labeled-examples", DeadLetterKind.InvalidValue)],
             deadLetters.Select(letter => (letter.OriginalTopic, letter.ErrorKind)));
         Assert.Equal("statistics[psi] is NaN, not a finite number.", deadLetters[1].Reason);
-        Assert.Equal("model_version must be at least 1, was 0.", deadLetters[2].Reason);
+        Assert.Equal("model_version must be 0 (before the first version) or more, was -1.", deadLetters[2].Reason);
         Assert.All(deadLetters, letter => Assert.Equal("streamingcl-triggers", letter.Processor));
         Assert.Equal(TriggerKind.Drift, Assert.Single(harness.Read<RetrainTrigger>(EventTopic.RetrainTriggers)).Message.Value.Kind);
     }
