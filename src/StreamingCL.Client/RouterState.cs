@@ -152,7 +152,7 @@ internal sealed class RouterState(ModelRouterOptions options, ClientMetrics metr
             return previous;
         }
 
-        return ModelRoute.Build(model, allocation?.Salt ?? model, ExperimentId(model, allocation, production, serving), serving, shadows);
+        return ModelRoute.Build(model, allocation?.Salt ?? model, ExperimentId(model, allocation, production, serving), allocation?.Sequence, serving, shadows);
     }
 
     /// <summary>

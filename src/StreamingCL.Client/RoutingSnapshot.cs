@@ -21,7 +21,7 @@ internal sealed class ModelRoute
 {
     private readonly ulong _saltPrefix;
 
-    public ModelRoute(string modelName, string salt, string? experimentId, IReadOnlyList<ServingArm> arms, IReadOnlyList<ShadowArm> shadows)
+    public ModelRoute(string modelName, string salt, string? experimentId, long? allocationSequence, IReadOnlyList<ServingArm> arms, IReadOnlyList<ShadowArm> shadows)
     {
         if (arms.Count == 0)
         {
@@ -31,6 +31,7 @@ internal sealed class ModelRoute
         ModelName = modelName;
         Salt = salt;
         ExperimentId = experimentId;
+        AllocationSequence = allocationSequence;
         Arms = arms;
         Shadows = shadows;
         _saltPrefix = UnitHash.Prefix(salt);
@@ -41,6 +42,9 @@ internal sealed class ModelRoute
     public string Salt { get; }
 
     public string? ExperimentId { get; }
+
+    /// <summary>Sequence of the allocation the route follows; null when the model has none (its production version serves all).</summary>
+    public long? AllocationSequence { get; }
 
     public IReadOnlyList<ServingArm> Arms { get; }
 
@@ -67,7 +71,7 @@ internal sealed class ModelRoute
 
     /// <summary>The route of a model with an allocation's serving arms (weights > 0, in order) and shadow arms.</summary>
     public static ModelRoute Build(
-        string modelName, string salt, string? experimentId, IReadOnlyList<(ArmWeight Arm, LoadedModel Model)> serving, IReadOnlyList<(ArmWeight Arm, LoadedModel Model, double Share)> shadows)
+        string modelName, string salt, string? experimentId, long? allocationSequence, IReadOnlyList<(ArmWeight Arm, LoadedModel Model)> serving, IReadOnlyList<(ArmWeight Arm, LoadedModel Model, double Share)> shadows)
     {
         var total = serving.Sum(arm => arm.Arm.Weight);
         var cumulative = 0.0;
@@ -80,7 +84,7 @@ internal sealed class ModelRoute
 
         // Each shadow arm draws its units under its own salt, independent of the serving split.
         var shadowArms = shadows.Select(shadow => new ShadowArm(shadow.Arm.Arm, shadow.Model, shadow.Share, UnitHash.Prefix($"{salt}/shadow/{shadow.Arm.Arm}"))).ToArray();
-        return new ModelRoute(modelName, salt, experimentId, arms, shadowArms);
+        return new ModelRoute(modelName, salt, experimentId, allocationSequence, arms, shadowArms);
     }
 }
 
