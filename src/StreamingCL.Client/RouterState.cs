@@ -202,7 +202,7 @@ internal sealed class RouterState(ModelRouterOptions options, ClientMetrics metr
         catch (InvalidDataException e)
         {
             _refused.Add($"{key}@{record.ArtifactSha256}");
-            Reject(record, e.Message);
+            Reject(record, $"v{version} cannot be loaded: {e.Message}");
             return null;
         }
 

@@ -45,7 +45,8 @@ public sealed class PublisherTests(KafkaFixture kafka)
         Assert.Null(shadow.Ranking);
         Assert.False(predictions.Single(record => record.Key == "p-2").Value.Shadow);
         var (key, value, partition) = Assert.Single(feedback);
-        Assert.Equal(("p-1", 1.0, new[] { "c" }), (key, value.Label!.Value, value.ClickedItems.ToArray()));
+        Assert.Equal(("p-1", 1.0), (key, value.Label!.Value));
+        Assert.Equal(["c"], value.ClickedItems);
         // Keyed by prediction id with the Java client's murmur2 partitioner, as Kafka Streams
         // partitions: the feedback lands in its prediction's partition of the join.
         var reference = await JavaClientPartitions(topics[EventTopic.Predictions].Partitions, "p-1", "p-2");
@@ -108,7 +109,8 @@ public sealed class PublisherTests(KafkaFixture kafka)
         Assert.Equal("predictions", refused.Topic);
         var health = logger.Health;
         Assert.Equal((PublisherStatus.Unavailable, 0, 0L, 1L), (health.Status, health.Pending, health.Delivered, health.Failed));
-        Assert.Contains("Local_MsgTimedOut", health.LastError, StringComparison.Ordinal);
+        // The latest error librdkafka reported: the failed connection attempts or the timed-out event.
+        Assert.Matches(@"127\.0\.0\.1|Local_MsgTimedOut", health.LastError);
         Assert.NotNull(health.Since);
     }
 

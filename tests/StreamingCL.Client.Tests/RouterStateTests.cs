@@ -86,7 +86,7 @@ public sealed class RouterStateTests
         var withoutCanary = canaryOnly.Build(RoutingSnapshot.Empty, true).Routes[Model];
 
         Assert.Equal(1, production.Arms.Single().Model.Version);
-        Assert.Contains("not be read as a StreamingCL model", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
+        Assert.Contains("v2 cannot be loaded", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
         Assert.Equal(("production", 1, 1.0), (withoutCanary.Arms.Single().Name, withoutCanary.Arms.Single().Model.Version, withoutCanary.Arms.Single().UpperBound));
         Assert.Null(withoutCanary.ExperimentId);
     }
