@@ -22,6 +22,7 @@ internal static class Cli
     public static RootCommand Build() => new("StreamingCL: continual learning on Kafka. Drift, experiments, retraining and model rollout as stream processors.")
     {
         ConfigOption,
+        DemoCommand.Build(),
         TopicsCommand.Build(),
         RunCommand.Build(),
         TriggerCommand.Build(),

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using StreamingCL.Cli.Hosting;
+using StreamingCL.Cli.Simulation;
+using StreamingCL.Client;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
@@ -65,6 +67,27 @@ internal static class Settings
     public static TrainerWorkerOptions TrainerWorker(IConfiguration configuration)
     {
         var options = Bind<TrainerWorkerOptions>(configuration, TrainerWorkerOptions.SectionName);
+        options.Validate();
+        return options;
+    }
+
+    public static ModelRouterOptions Router(IConfiguration configuration)
+    {
+        var options = Bind<ModelRouterOptions>(configuration, ModelRouterOptions.SectionName);
+        options.Validate();
+        return options;
+    }
+
+    public static PublisherOptions Publisher(IConfiguration configuration)
+    {
+        var options = Bind<PublisherOptions>(configuration, PublisherOptions.SectionName);
+        options.Validate();
+        return options;
+    }
+
+    public static SimulationOptions Simulation(IConfiguration configuration)
+    {
+        var options = Bind<SimulationOptions>(configuration, SimulationOptions.SectionName);
         options.Validate();
         return options;
     }

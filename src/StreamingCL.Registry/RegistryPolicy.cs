@@ -32,6 +32,8 @@ public sealed class RegistryException(string message) : Exception(message);
 /// production version is archived.</item>
 /// <item>A ROLLBACK verdict rolls the canary back and gives production all the traffic again.</item>
 /// <item>People can promote, approve and roll back; each change records who and why.</item>
+/// <item>Automatic triggers whose evidence is about a version older than the newest serving one
+/// (rolling out or in production) are answered by it (see <see cref="AnsweredBy"/>).</item>
 /// </list>
 /// </summary>
 public sealed class RegistryPolicy
@@ -74,6 +76,30 @@ public sealed class RegistryPolicy
         }
 
         return Enter(registry, candidate, _options.EntryStage, _options.Actor, $"beat the champion on the holdout ({Holdout(candidate)})", now);
+    }
+
+    /// <summary>
+    /// The version that already answers <paramref name="trigger"/>, if any: one newer than the
+    /// version the trigger's evidence is about (evidence model_version), rolling out (canary, then
+    /// shadow) or in production. The old version keeps drifting until a rollout ends, and a new
+    /// candidate for each of its windows would supersede the canary and restart the ramp, which
+    /// would then never end; once it is replaced, evidence about it is stale. A rollback ends the
+    /// rollout, and triggers count again. Manual and scheduled triggers, and evidence about the
+    /// newest serving version itself, are never answered.
+    /// </summary>
+    public static ModelVersion? AnsweredBy(ModelRegistry registry, RetrainTrigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(trigger);
+        if (trigger.Kind is TriggerKind.Manual or TriggerKind.Scheduled || !trigger.Evidence.TryGetValue("model_version", out var about))
+        {
+            return null;
+        }
+
+        var newest = registry.Newest(trigger.ModelName, ModelStage.Canary)
+            ?? registry.Newest(trigger.ModelName, ModelStage.Shadow)
+            ?? registry.Newest(trigger.ModelName, ModelStage.Production);
+        return newest is not null && newest.Version > about ? newest : null;
     }
 
     /// <summary>A statistic of a rollout experiment, whose verdict may ramp, promote or roll back the canary.</summary>

@@ -145,6 +145,43 @@ public sealed class RegistryPolicyTests
         Assert.Equal(_registry.Versions("ctr"), rebuilt.Versions("ctr"));
     }
 
+    [Fact]
+    public void A_rollout_in_flight_answers_automatic_triggers_about_older_versions_until_it_is_rolled_back()
+    {
+        StartCanary();
+
+        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1))?.Version);
+        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Performance, aboutVersion: 1))?.Version);
+        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 2))); // the canary's own drift
+        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Manual, aboutVersion: 1)));
+        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: null)));
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Rollback, Start.AddMinutes(1))));
+        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1)));
+    }
+
+    [Fact]
+    public void Evidence_about_a_replaced_version_is_answered_by_production()
+    {
+        StartCanary();
+        Publish(Policy.Promote(_registry, "ctr", 2, "alice", "looks good", Start.AddMinutes(1)));
+
+        Assert.Equal(ModelStage.Production, _registry.Version("ctr", 2)!.Stage);
+        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1))?.Version);
+        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 2)));
+    }
+
+    private static RetrainTrigger Trigger(TriggerKind kind, int? aboutVersion) => new()
+    {
+        TriggerId = $"ctr:{kind}",
+        ModelName = "ctr",
+        Kind = kind,
+        Timestamp = Start,
+        Reason = "test",
+        RequestedBy = "test",
+        Evidence = aboutVersion is { } version ? new Dictionary<string, double> { ["model_version"] = version } : new Dictionary<string, double>(),
+    };
+
     private void StartCanary()
     {
         Publish(Policy.OnPublished(_registry, Candidate(1, auc: 0.7), Start.AddMinutes(-10)));

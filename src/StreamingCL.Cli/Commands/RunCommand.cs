@@ -123,8 +123,7 @@ internal static class RunCommand
 
         if (trainerSettings is not null)
         {
-            builder.Services.AddSingleton<IHostedService>(services => new TrainerWorker(
-                trainerSettings, endpoint, serdes, new TrainerMetrics(registry), TimeProvider.System, services.GetRequiredService<ILogger<TrainerWorker>>()));
+            builder.Services.AddTrainer(trainerSettings, endpoint, serdes, registry);
         }
         else if (parsed.GetValue(WorkersArgument) is not { Length: > 0 })
         {
@@ -132,15 +131,7 @@ internal static class RunCommand
                 services.GetRequiredService<ILogger<StartupNotice>>(), "The trainer is not started: Trainer:ModelName is not set (see README, Trainer and registry)."));
         }
 
-        foreach (var application in applications)
-        {
-            builder.Services.AddSingleton<IHostedService>(services => new StreamApplicationService(
-                application,
-                () => StreamsConfiguration.For(application, endpoint.BootstrapServers, kafka, processors, embedded, services.GetRequiredService<ILoggerFactory>()),
-                environment,
-                services.GetRequiredService<ILogger<StreamApplicationService>>()));
-        }
-
+        builder.Services.AddStreamApplications(applications, endpoint, kafka, processors, environment, embedded);
         builder.Services.AddHostedService(services => new ReadinessAnnouncer(
             services.GetRequiredService<IHostApplicationLifetime>(), endpoint, parsed.InvocationConfiguration.Output, readyFile));
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Confluent.Kafka;
+using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
@@ -60,41 +61,46 @@ internal static class TriggerCommand
         var configuration = Cli.Configuration(parsed);
         var kafka = Settings.Kafka(configuration, parsed.GetValue(BootstrapOption));
         var topic = Settings.Topics(configuration, kafka)[EventTopic.RetrainTriggers].Name;
-        var now = DateTimeOffset.UtcNow;
-        var trigger = new RetrainTrigger
-        {
-            TriggerId = $"{model}:manual:{now.ToUnixTimeMilliseconds()}",
-            ModelName = model,
-            Kind = TriggerKind.Manual,
-            Timestamp = now,
-            Reason = reason,
-            TrainingKind = parsed.GetValue(TrainingOption),
-            RequestedBy = $"{Environment.UserName} (streamingcl trigger)",
-        };
+        var trigger = Manual(model, reason, parsed.GetValue(TrainingOption), $"{Environment.UserName} (streamingcl trigger)", DateTimeOffset.UtcNow);
+        var delivered = await PublishAsync(kafka, topic, trigger, TimeSpan.FromSeconds(seconds));
+        await parsed.InvocationConfiguration.Output.WriteLineAsync(
+            $"{trigger.TriggerId} written to {topic} (partition {delivered.Partition.Value}, offset {delivered.Offset.Value}).");
+        return Cli.Ok;
+    }
 
+    /// <summary>A manual trigger; its id is unique per model and millisecond.</summary>
+    internal static RetrainTrigger Manual(string model, string reason, TrainingKind? training, string requestedBy, DateTimeOffset now) => new()
+    {
+        TriggerId = $"{model}:manual:{now.ToUnixTimeMilliseconds()}",
+        ModelName = model,
+        Kind = TriggerKind.Manual,
+        Timestamp = now,
+        Reason = reason,
+        TrainingKind = training,
+        RequestedBy = requestedBy,
+    };
+
+    /// <summary>Writes <paramref name="trigger"/> keyed by its model with an idempotent producer; fails naming the cluster when it cannot within <paramref name="timeout"/>.</summary>
+    internal static async Task<DeliveryResult<string, RetrainTrigger>> PublishAsync(KafkaOptions kafka, string topic, RetrainTrigger trigger, TimeSpan timeout)
+    {
         using var serdes = new EventSerdes(kafka);
         var config = kafka.ProducerConfig();
         config.EnableIdempotence = true;
-        config.MessageTimeoutMs = seconds * 1000;
+        config.MessageTimeoutMs = (int)timeout.TotalMilliseconds;
         // librdkafka's own log lines would flood the terminal while the cluster is unreachable; the
         // failure is reported once, below, with the address tried.
         using var producer = new ProducerBuilder<string, RetrainTrigger>(config)
             .SetValueSerializer(serdes.For<RetrainTrigger>())
             .SetLogHandler((_, _) => { })
             .Build();
-        DeliveryResult<string, RetrainTrigger> delivered;
         try
         {
-            delivered = await producer.ProduceAsync(topic, new Message<string, RetrainTrigger> { Key = model, Value = trigger, Timestamp = new Timestamp(now) });
+            return await producer.ProduceAsync(topic, new Message<string, RetrainTrigger> { Key = trigger.ModelName, Value = trigger, Timestamp = new Timestamp(trigger.Timestamp) });
         }
         catch (ProduceException<string, RetrainTrigger> e)
         {
             throw new InvalidOperationException($"trigger: cannot write to {topic} on {kafka.BootstrapServers}: {e.Error.Reason}", e);
         }
-
-        await parsed.InvocationConfiguration.Output.WriteLineAsync(
-            $"{trigger.TriggerId} written to {topic} (partition {delivered.Partition.Value}, offset {delivered.Offset.Value}).");
-        return Cli.Ok;
     }
 
     private static string NotBlank(string? value, string option) =>

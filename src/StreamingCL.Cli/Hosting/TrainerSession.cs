@@ -524,6 +524,13 @@ internal sealed class TrainerSession : IDisposable
             return;
         }
 
+        if (RegistryPolicy.AnsweredBy(_registry, trigger) is { } rollout)
+        {
+            _metrics.Trigger(_model, "answered");
+            _logger.LogInformation("Trigger {Trigger} of {Model}: answered by v{Version}, rolling out as {Stage}", trigger.TriggerId, _model, rollout.Version, rollout.Stage);
+            return;
+        }
+
         // What came before is committed first (without this trigger): no transaction stays open while training.
         Commit();
         TrainingOutcome outcome;

@@ -1,0 +1,99 @@
+using Confluent.Kafka;
+using StreamingCL.Kafka.Events;
+using StreamingCL.Kafka.Serialization;
+using StreamingCL.Kafka.Topics;
+
+namespace StreamingCL.Cli.Demo;
+
+/// <summary>
+/// Watches the loop from outside, as a user would: reads every topic it writes from the beginning
+/// into a <see cref="DemoTimeline"/>, on its own thread. Queries run under the same lock.
+/// </summary>
+internal sealed class DemoObserver : IDisposable
+{
+    private static readonly EventTopic[] Watched =
+    [
+        EventTopic.Predictions, EventTopic.Feedback, EventTopic.LabeledExamples, EventTopic.DeadLetters, EventTopic.DriftMetrics,
+        EventTopic.RetrainTriggers, EventTopic.ModelUpdates, EventTopic.TrafficAllocations,
+    ];
+
+    private readonly DemoTimeline _timeline;
+    private readonly IConsumer<Ignore, byte[]> _consumer;
+    private readonly Dictionary<string, Action<byte[], string>> _handlers;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Thread _reader;
+    private readonly Lock _gate = new();
+    private long _unreadable;
+
+    public DemoObserver(string bootstrapServers, TopicCatalog catalog, EventSerdes serdes, DemoTimeline timeline, double decisionThreshold, TimeProvider time)
+    {
+        _timeline = timeline;
+        _time = time;
+        _handlers = new Dictionary<string, Action<byte[], string>>(StringComparer.Ordinal)
+        {
+            [catalog[EventTopic.Predictions].Name] = (bytes, topic) => timeline.Add(serdes.For<Prediction>().Deserialize(bytes, topic)),
+            [catalog[EventTopic.Feedback].Name] = (bytes, topic) => timeline.Add(serdes.For<Feedback>().Deserialize(bytes, topic)),
+            [catalog[EventTopic.LabeledExamples].Name] = (bytes, topic) => timeline.Add(serdes.For<LabeledExample>().Deserialize(bytes, topic), decisionThreshold),
+            [catalog[EventTopic.DeadLetters].Name] = (bytes, topic) => timeline.Add(serdes.For<DeadLetter>().Deserialize(bytes, topic)),
+            [catalog[EventTopic.DriftMetrics].Name] = (bytes, topic) => timeline.Add(serdes.For<DriftMetric>().Deserialize(bytes, topic), _time.GetUtcNow()),
+            [catalog[EventTopic.RetrainTriggers].Name] = (bytes, topic) => timeline.Add(serdes.For<RetrainTrigger>().Deserialize(bytes, topic), _time.GetUtcNow()),
+            [catalog[EventTopic.ModelUpdates].Name] = (bytes, topic) => timeline.Add(serdes.For<ModelVersion>().Deserialize(bytes, topic)),
+            [catalog[EventTopic.TrafficAllocations].Name] = (bytes, topic) => timeline.Add(serdes.For<TrafficAllocation>().Deserialize(bytes, topic)),
+        };
+        _consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "streamingcl-demo-observer",
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 50,
+        }).Build();
+        _consumer.Assign(Watched.SelectMany(topic => Enumerable.Range(0, catalog[topic].Partitions)
+            .Select(partition => new TopicPartitionOffset(catalog[topic].Name, partition, Offset.Beginning))));
+        _reader = new Thread(Read) { IsBackground = true, Name = "demo-observer" };
+        _reader.Start();
+    }
+
+    /// <summary>Records on the watched topics that did not decode (none in a healthy loop).</summary>
+    public long Unreadable => Interlocked.Read(ref _unreadable);
+
+    public T Query<T>(Func<DemoTimeline, T> query)
+    {
+        lock (_gate)
+        {
+            return query(_timeline);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _reader.Join();
+        _consumer.Close();
+        _consumer.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Read()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (_consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { Message.Value: { } value } record)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                try
+                {
+                    _handlers[record.Topic](value, record.Topic);
+                }
+                catch (EventDecodeException)
+                {
+                    Interlocked.Increment(ref _unreadable);
+                }
+            }
+        }
+    }
+}

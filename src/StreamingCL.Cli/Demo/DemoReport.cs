@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ScottPlot;
+using StreamingCL.Kafka.Events;
+
+namespace StreamingCL.Cli.Demo;
+
+/// <summary>
+/// The self-contained HTML report of a run (--report): the summary and three charts drawn with
+/// ScottPlot and inlined as PNG: data drift of the production version, accuracy by version, and
+/// traffic allocation, each with the injected drift and the triggers marked.
+/// </summary>
+internal static class DemoReport
+{
+    private const int Width = 900;
+    private const int Height = 320;
+    private const double BucketSeconds = 5;
+
+    public static string Html(DemoSummary summary, DemoTimeline timeline)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>StreamingCL demo report</title>
+            <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}img{max-width:100%}</style>
+            </head><body>
+            <h1>StreamingCL demo: seed {{summary.Seed}}, {{summary.DurationSeconds:F0}} s</h1>
+            <p>Loop closed: <b>{{(summary.LoopClosed ? "yes" : "no")}}</b>. Every event accounted for: <b>{{(summary.Accounted ? "yes" : "no")}}</b>.
+            Drift injected at {{summary.DriftInjectedAt:F0}} s, first detected at {{Seconds(summary.FirstDriftDetectedAt)}}.</p>
+            <table><tr><th>predictions</th><th>shadow predictions</th><th>feedback</th><th>labeled examples</th><th>dead letters</th></tr>
+            <tr><td>{{summary.Events.Predictions}}</td><td>{{summary.Events.ShadowPredictions}}</td><td>{{summary.Events.Feedback}}</td><td>{{summary.Events.LabeledExamples}}</td><td>{{summary.Events.DeadLetters}}</td></tr></table>
+            <table><tr><th>accuracy before drift</th><th>after drift, before the update</th><th>after promotion</th><th>trigger to publish p50 / p95</th></tr>
+            <tr><td>{{Fraction(summary.Accuracy.BeforeDrift)}}</td><td>{{Fraction(summary.Accuracy.AfterDriftBeforeUpdate)}}</td><td>{{Fraction(summary.Accuracy.AfterPromotion)}}</td><td>{{Milliseconds(summary.TriggerToPublishMs.P50)}} / {{Milliseconds(summary.TriggerToPublishMs.P95)}}</td></tr></table>
+            """);
+        html.Append("<h2>Data drift of the production version</h2>").Append(Image(DriftChart(summary, timeline)));
+        html.Append("<h2>Accuracy by version</h2>").Append(Image(AccuracyChart(summary, timeline)));
+        html.Append("<h2>Traffic allocation</h2>").Append(Image(TrafficChart(summary, timeline)));
+        html.Append("<h2>Triggers</h2><table><tr><th>at</th><th>kind</th><th>reason</th></tr>");
+        foreach (var trigger in summary.Triggers)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{trigger.At:F1} s</td><td>{trigger.Kind}</td><td>{WebUtility.HtmlEncode(trigger.Reason)}</td></tr>");
+        }
+
+        html.Append("</table><h2>Versions</h2><table><tr><th>version</th><th>stage</th><th>training</th><th>holdout AUC</th><th>created</th><th>canary</th><th>production</th></tr>");
+        foreach (var version in summary.Versions)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>v{version.Version}</td><td>{version.Stage}</td><td>{version.TrainingKind}</td><td>{Fraction(version.HoldoutAuc)}</td><td>{version.CreatedAt:F1} s</td><td>{Seconds(version.CanaryAt)}</td><td>{Seconds(version.ProductionAt)}</td></tr>");
+        }
+
+        return html.Append("</table></body></html>\n").ToString();
+    }
+
+    /// <summary>The charts alone, as PNG files named after them (for the README).</summary>
+    public static IEnumerable<(string Name, byte[] Png)> Charts(DemoSummary summary, DemoTimeline timeline) =>
+    [
+        ("drift", DriftChart(summary, timeline)),
+        ("accuracy", AccuracyChart(summary, timeline)),
+        ("traffic", TrafficChart(summary, timeline)),
+    ];
+
+    private static byte[] DriftChart(DemoSummary summary, DemoTimeline timeline)
+    {
+        var plot = Chart("seconds", "PSI");
+        var production = timeline.Drift.Where(point => point.Kind == DriftKind.Data && point.Version == timeline.ProductionAt(point.At) && double.IsFinite(point.Psi));
+        foreach (var feature in production.GroupBy(point => point.Feature).OrderBy(group => group.Key, StringComparer.Ordinal))
+        {
+            Line(plot, feature.Key, [.. feature.Select(point => point.At)], [.. feature.Select(point => point.Psi)]);
+        }
+
+        return Finish(plot, summary);
+    }
+
+    private static byte[] AccuracyChart(DemoSummary summary, DemoTimeline timeline)
+    {
+        var plot = Chart("seconds (prediction time)", $"accuracy per {BucketSeconds:F0} s");
+        foreach (var version in timeline.Outcomes.GroupBy(outcome => outcome.Version).OrderBy(group => group.Key))
+        {
+            var buckets = version.GroupBy(outcome => Math.Floor(outcome.At / BucketSeconds)).Where(bucket => bucket.Count() >= 20).OrderBy(bucket => bucket.Key).ToList();
+            Line(
+                plot,
+                version.Key == 0 ? "cold start" : $"v{version.Key}",
+                [.. buckets.Select(bucket => (bucket.Key + 0.5) * BucketSeconds)],
+                [.. buckets.Select(bucket => bucket.Count(outcome => outcome.Correct) / (double)bucket.Count())]);
+        }
+
+        plot.Axes.SetLimitsY(0.3, 1);
+        return Finish(plot, summary);
+    }
+
+    private static byte[] TrafficChart(DemoSummary summary, DemoTimeline timeline)
+    {
+        var plot = Chart("seconds", "share of traffic");
+        foreach (var version in timeline.Allocations.SelectMany(allocation => allocation.Shares.Select(share => share.Version)).Distinct().Order())
+        {
+            double[] at = [.. timeline.Allocations.Select(allocation => allocation.At), summary.DurationSeconds];
+            double[] share = [.. timeline.Allocations.Select(allocation => allocation.Shares.FirstOrDefault(s => s.Version == version).Weight), timeline.Allocations[^1].Shares.FirstOrDefault(s => s.Version == version).Weight];
+            Line(plot, $"v{version}", at, share).ConnectStyle = ConnectStyle.StepHorizontal;
+        }
+
+        plot.Axes.SetLimitsY(0, 1.05);
+        return Finish(plot, summary);
+    }
+
+    private static Plot Chart(string x, string y)
+    {
+        var plot = new Plot();
+        plot.XLabel(x);
+        plot.YLabel(y);
+        return plot;
+    }
+
+    private static ScottPlot.Plottables.Scatter Line(Plot plot, string label, double[] xs, double[] ys)
+    {
+        var line = plot.Add.Scatter(xs, ys);
+        line.LegendText = label;
+        line.MarkerSize = 3;
+        line.LineWidth = 2;
+        return line;
+    }
+
+    // Marks the injected drift and the triggers, and renders.
+    private static byte[] Finish(Plot plot, DemoSummary summary)
+    {
+        var drift = plot.Add.VerticalLine(summary.DriftInjectedAt);
+        drift.Text = "drift injected";
+        drift.Color = Colors.Red;
+        drift.LinePattern = LinePattern.Dashed;
+        foreach (var trigger in summary.Triggers)
+        {
+            var mark = plot.Add.VerticalLine(trigger.At);
+            mark.Text = trigger.Kind.ToString().ToLowerInvariant();
+            mark.Color = Colors.Orange;
+            mark.LinePattern = LinePattern.Dotted;
+        }
+
+        plot.Axes.SetLimitsX(0, summary.DurationSeconds);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    private static string Image(byte[] png) => $"<img alt=\"chart\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
+
+    private static string Fraction(double? value) => value is { } number ? number.ToString("F3", CultureInfo.InvariantCulture) : "-";
+
+    private static string Seconds(double? value) => value is { } number ? number.ToString("F1", CultureInfo.InvariantCulture) + " s" : "-";
+
+    private static string Milliseconds(double? value) => value is { } number ? number.ToString("F0", CultureInfo.InvariantCulture) + " ms" : "-";
+}
