@@ -106,20 +106,27 @@ public sealed class ModelRouterTests(KafkaFixture kafka)
         };
 
         using var stop = new CancellationTokenSource();
+        var deadline = DateTime.UtcNow + KafkaFixture.Timeout;
         var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
         {
-            // Until stopped and 100 results of version 2 were seen (a worker starved of CPU keeps going), at most 2M results.
-            var seen = new List<(int Version, bool ScoreMatches)>();
-            var newest = 0;
-            for (var n = 0; (!stop.IsCancellationRequested || newest < 100) && n < 2_000_000; n++)
+            // Until stopped and 100 results of version 2 were seen (a worker starved of CPU keeps going).
+            var (first, mismatches, newest, olderAfterNewest) = (0, 0, 0, 0);
+            for (var n = 0; (!stop.IsCancellationRequested || newest < 100) && DateTime.UtcNow < deadline; n++)
             {
                 var i = n % 100;
                 var result = router.Predict(Model, $"worker-{worker}-{n}", Features(i));
-                seen.Add((result.ModelVersion, expected.TryGetValue(result.ModelVersion, out var scores) && scores[i] == result.Score));
+                first = first == 0 ? result.ModelVersion : first;
+                mismatches += expected.TryGetValue(result.ModelVersion, out var scores) && scores[i] == result.Score ? 0 : 1;
+                olderAfterNewest += newest > 0 && result.ModelVersion != 2 ? 1 : 0;
                 newest += result.ModelVersion == 2 ? 1 : 0;
+                if (n % 1_000 == 0)
+                {
+                    // Four busy workers on a small machine must leave the router's reader some CPU.
+                    Thread.Sleep(1);
+                }
             }
 
-            return seen;
+            return (First: first, Mismatches: mismatches, Newest: newest, OlderAfterNewest: olderAfterNewest);
         })).ToArray();
 
         await Task.Delay(50);
@@ -129,17 +136,16 @@ public sealed class ModelRouterTests(KafkaFixture kafka)
         await Given.Eventually(() => router.Routing.Routes[Model].Arms[0].Model.Version == 2, "version 2 serves");
         await Task.Delay(50);
         await stop.CancelAsync();
-        var seen = await Task.WhenAll(workers);
+        var workersSaw = await Task.WhenAll(workers);
 
-        Assert.All(seen, results =>
+        Assert.All(workersSaw, saw =>
         {
-            Assert.All(results, result => Assert.True(result.ScoreMatches, $"a v{result.Version} result whose score is not that version's"));
+            Assert.Equal(1, saw.First);
+            Assert.Equal(0, saw.Mismatches);
+            Assert.True(saw.Newest >= 100, $"the worker saw version 2 only {saw.Newest} times");
             // One reference exchange: once a worker saw version 2 it never sees version 1 again.
-            var firstV2 = results.FindIndex(result => result.Version == 2);
-            Assert.True(firstV2 >= 0, "the worker never saw version 2");
-            Assert.All(results.Skip(firstV2), result => Assert.Equal(2, result.Version));
+            Assert.Equal(0, saw.OlderAfterNewest);
         });
-        Assert.Contains(seen, results => results[0].Version == 1);
     }
 
     [Fact]
