@@ -1,9 +1,8 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Prometheus;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Serialization;
+using StreamingCL.Kafka.Topics;
 
 namespace StreamingCL.Client;
 
@@ -53,17 +52,18 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
     private int _disposed;
 
     private protected EventPublisher(
-        KafkaOptions kafka, string topic, Func<TEvent, string> key, PublisherOptions? options, CollectorRegistry? metrics, ILogger? logger, TimeProvider? timeProvider)
+        KafkaOptions kafka, EventTopic topic, Func<TEvent, string> key, PublisherOptions? options, ClientContext? context)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         kafka.Validate();
         _options = options ?? new PublisherOptions();
         _options.Validate();
-        Topic = topic;
+        context ??= new ClientContext();
+        Topic = context.TopicsOf(kafka)[topic].Name;
         _key = key;
-        _metrics = new ClientMetrics(metrics);
-        _logger = logger ?? NullLogger.Instance;
-        _time = timeProvider ?? TimeProvider.System;
+        _metrics = new ClientMetrics(context.Metrics);
+        _logger = context.Logger(GetType());
+        _time = context.Clock;
         _bootstrapServers = kafka.BootstrapServers;
         _places = new SemaphoreSlim(_options.QueueCapacity, _options.QueueCapacity);
         _delivered = OnDelivered;
