@@ -170,17 +170,30 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
         {
             // Kafka may have become unavailable while this caller waited: the place it got was freed by a failure.
             ThrowIfRefusing();
-            _producer.Produce(Topic, new Message<string, TEvent> { Key = _key(value), Value = value, Timestamp = new Timestamp(value.EventTime) }, _delivered);
         }
-        catch (Exception e) when (e is KafkaUnavailableException or ProduceException<string, TEvent>)
+        catch (KafkaUnavailableException)
         {
             _places.Release();
-            throw e is ProduceException<string, TEvent> { Error.Code: ErrorCode.Local_ValueSerialization } produce
-                ? new ArgumentException($"The {typeof(TEvent).Name} cannot be encoded: {produce.InnerException?.Message}", nameof(value), e)
-                : e;
+            throw;
         }
 
+        // Counted before Produce: its delivery report may come before Produce returns.
         _metrics.Pending(Topic, Interlocked.Increment(ref _pending));
+        try
+        {
+            _producer.Produce(Topic, new Message<string, TEvent> { Key = _key(value), Value = value, Timestamp = new Timestamp(value.EventTime) }, _delivered);
+        }
+        catch (ProduceException<string, TEvent> e)
+        {
+            _metrics.Pending(Topic, Interlocked.Decrement(ref _pending));
+            _places.Release();
+            if (e.Error.Code == ErrorCode.Local_ValueSerialization)
+            {
+                throw new ArgumentException($"The {typeof(TEvent).Name} cannot be encoded: {e.InnerException?.Message}", nameof(value), e);
+            }
+
+            throw;
+        }
     }
 
     private void ThrowIfRefusing()
@@ -303,7 +316,8 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
             using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
             while (_status == PublisherStatus.Unavailable)
             {
-                await Task.Delay(ProbeInterval, _time, stopping).ConfigureAwait(false);
+                // Real time, whatever clock the app gave: this waits for the network.
+                await Task.Delay(ProbeInterval, stopping).ConfigureAwait(false);
                 if (Answers(admin))
                 {
                     SetStatus(PublisherStatus.Unavailable, PublisherStatus.Healthy, null);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
@@ -204,12 +203,12 @@ public sealed class ModelRouter : IDisposable, IAsyncDisposable
         {
             await reading.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (KafkaException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Logged when the reader failed; disposing must still release the consumer.
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -228,7 +227,7 @@ public sealed class ModelRouter : IDisposable, IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        catch (KafkaException e)
+        catch (Exception e)
         {
             _logger.LogError(e, "The model router stopped reading {Topic}; the last routing keeps serving.", _feed.ModelUpdatesTopic);
             throw;
