@@ -1,9 +1,8 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Prometheus;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Serialization;
+using StreamingCL.Kafka.Topics;
 
 namespace StreamingCL.Client;
 
@@ -53,17 +52,18 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
     private int _disposed;
 
     private protected EventPublisher(
-        KafkaOptions kafka, string topic, Func<TEvent, string> key, PublisherOptions? options, CollectorRegistry? metrics, ILogger? logger, TimeProvider? timeProvider)
+        KafkaOptions kafka, EventTopic topic, Func<TEvent, string> key, PublisherOptions? options, ClientContext? context)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         kafka.Validate();
         _options = options ?? new PublisherOptions();
         _options.Validate();
-        Topic = topic;
+        context ??= new ClientContext();
+        Topic = context.TopicsOf(kafka)[topic].Name;
         _key = key;
-        _metrics = new ClientMetrics(metrics);
-        _logger = logger ?? NullLogger.Instance;
-        _time = timeProvider ?? TimeProvider.System;
+        _metrics = new ClientMetrics(context.Metrics);
+        _logger = context.Logger(GetType());
+        _time = context.Clock;
         _bootstrapServers = kafka.BootstrapServers;
         _places = new SemaphoreSlim(_options.QueueCapacity, _options.QueueCapacity);
         _delivered = OnDelivered;
@@ -170,17 +170,30 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
         {
             // Kafka may have become unavailable while this caller waited: the place it got was freed by a failure.
             ThrowIfRefusing();
-            _producer.Produce(Topic, new Message<string, TEvent> { Key = _key(value), Value = value, Timestamp = new Timestamp(value.EventTime) }, _delivered);
         }
-        catch (Exception e) when (e is KafkaUnavailableException or ProduceException<string, TEvent>)
+        catch (KafkaUnavailableException)
         {
             _places.Release();
-            throw e is ProduceException<string, TEvent> { Error.Code: ErrorCode.Local_ValueSerialization } produce
-                ? new ArgumentException($"The {typeof(TEvent).Name} cannot be encoded: {produce.InnerException?.Message}", nameof(value), e)
-                : e;
+            throw;
         }
 
+        // Counted before Produce: its delivery report may come before Produce returns.
         _metrics.Pending(Topic, Interlocked.Increment(ref _pending));
+        try
+        {
+            _producer.Produce(Topic, new Message<string, TEvent> { Key = _key(value), Value = value, Timestamp = new Timestamp(value.EventTime) }, _delivered);
+        }
+        catch (ProduceException<string, TEvent> e)
+        {
+            _metrics.Pending(Topic, Interlocked.Decrement(ref _pending));
+            _places.Release();
+            if (e.Error.Code == ErrorCode.Local_ValueSerialization)
+            {
+                throw new ArgumentException($"The {typeof(TEvent).Name} cannot be encoded: {e.InnerException?.Message}", nameof(value), e);
+            }
+
+            throw;
+        }
     }
 
     private void ThrowIfRefusing()
@@ -303,7 +316,8 @@ public abstract class EventPublisher<TEvent> : IDisposable, IAsyncDisposable
             using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
             while (_status == PublisherStatus.Unavailable)
             {
-                await Task.Delay(ProbeInterval, _time, stopping).ConfigureAwait(false);
+                // Real time, whatever clock the app gave: this waits for the network.
+                await Task.Delay(ProbeInterval, stopping).ConfigureAwait(false);
                 if (Answers(admin))
                 {
                     SetStatus(PublisherStatus.Unavailable, PublisherStatus.Healthy, null);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Prometheus;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
@@ -14,16 +12,10 @@ namespace StreamingCL.Client;
 public sealed class FeedbackReporter : EventPublisher<Feedback>
 {
     /// <summary>Creates the reporter and its producer.</summary>
-    /// <inheritdoc cref="PredictionLogger(KafkaOptions, PublisherOptions?, TopicCatalog?, CollectorRegistry?, ILogger{PredictionLogger}?, TimeProvider?)" path="/param"/>
+    /// <inheritdoc cref="PredictionLogger(KafkaOptions, PublisherOptions?, ClientContext?)" path="/param"/>
     /// <exception cref="InvalidConfigurationException">An option cannot work; the message names its key.</exception>
-    public FeedbackReporter(
-        KafkaOptions kafka,
-        PublisherOptions? options = null,
-        TopicCatalog? topics = null,
-        CollectorRegistry? metrics = null,
-        ILogger<FeedbackReporter>? logger = null,
-        TimeProvider? timeProvider = null)
-        : base(kafka, PredictionLogger.Topics(kafka, topics)[EventTopic.Feedback].Name, feedback => feedback.PredictionId, options, metrics, logger, timeProvider)
+    public FeedbackReporter(KafkaOptions kafka, PublisherOptions? options = null, ClientContext? context = null)
+        : base(kafka, EventTopic.Feedback, feedback => feedback.PredictionId, options, context)
     {
     }
 

@@ -1,26 +1,21 @@
 namespace StreamingCL.Client;
 
 /// <summary>A model version the router refused to serve, and why; the last good version keeps serving.</summary>
-public sealed class ModelRejectedEventArgs : EventArgs
+/// <param name="modelName">Model of the refused version.</param>
+/// <param name="version">Refused version.</param>
+/// <param name="artifactSha256">SHA-256 the version's record declares.</param>
+/// <param name="reason">Why it was refused.</param>
+public sealed class ModelRejectedEventArgs(string modelName, int version, string artifactSha256, string reason) : EventArgs
 {
-    /// <summary>Creates the event's data.</summary>
-    public ModelRejectedEventArgs(string modelName, int version, string artifactSha256, string reason)
-    {
-        ModelName = modelName;
-        Version = version;
-        ArtifactSha256 = artifactSha256;
-        Reason = reason;
-    }
-
     /// <summary>Model of the refused version.</summary>
-    public string ModelName { get; }
+    public string ModelName => modelName;
 
     /// <summary>Refused version.</summary>
-    public int Version { get; }
+    public int Version => version;
 
     /// <summary>SHA-256 the version's record declares.</summary>
-    public string ArtifactSha256 { get; }
+    public string ArtifactSha256 => artifactSha256;
 
     /// <summary>Why it was refused (a SHA-256 mismatch, an artifact that is not a StreamingCL model, ...).</summary>
-    public string Reason { get; }
+    public string Reason => reason;
 }

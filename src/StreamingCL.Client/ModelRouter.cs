@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Prometheus;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
@@ -49,27 +46,19 @@ public sealed class ModelRouter : IDisposable, IAsyncDisposable
     /// <summary>Starts reading the registry; await <see cref="WaitForModelAsync"/> before serving a model.</summary>
     /// <param name="kafka">The cluster (its client properties pass through unchanged).</param>
     /// <param name="options">Routing options (validated here); defaults when null.</param>
-    /// <param name="topics">Topic names; the catalog's defaults when null.</param>
-    /// <param name="metrics">Registry of the app's Prometheus metrics; a private one when null.</param>
-    /// <param name="logger">Logger; none when null.</param>
-    /// <param name="timeProvider">Clock of the predictions' timestamps; the system clock when null.</param>
+    /// <param name="context">Topic names, metrics registry, logging and clock; defaults when null.</param>
     /// <exception cref="InvalidConfigurationException">An option cannot work; the message names its key.</exception>
-    public ModelRouter(
-        KafkaOptions kafka,
-        ModelRouterOptions? options = null,
-        TopicCatalog? topics = null,
-        CollectorRegistry? metrics = null,
-        ILogger<ModelRouter>? logger = null,
-        TimeProvider? timeProvider = null)
+    public ModelRouter(KafkaOptions kafka, ModelRouterOptions? options = null, ClientContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         kafka.Validate();
         _options = options ?? new ModelRouterOptions();
         _options.Validate();
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _time = timeProvider ?? TimeProvider.System;
-        _metrics = new ClientMetrics(metrics);
-        topics ??= new TopicCatalog(replicationFactor: kafka.ReplicationFactor);
+        context ??= new ClientContext();
+        _logger = context.Logger(typeof(ModelRouter));
+        _time = context.Clock;
+        _metrics = new ClientMetrics(context.Metrics);
+        var topics = context.TopicsOf(kafka);
         var state = new RouterState(_options, _metrics, _logger, OnRejected);
         _feed = new RouterFeed(kafka, topics[EventTopic.ModelUpdates].Name, topics[EventTopic.TrafficAllocations].Name, state, _metrics, _logger, Publish);
         _reading = Task.Factory.StartNew(Read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -214,12 +203,12 @@ public sealed class ModelRouter : IDisposable, IAsyncDisposable
         {
             await reading.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (KafkaException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Logged when the reader failed; disposing must still release the consumer.
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -238,7 +227,7 @@ public sealed class ModelRouter : IDisposable, IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        catch (KafkaException e)
+        catch (Exception e)
         {
             _logger.LogError(e, "The model router stopped reading {Topic}; the last routing keeps serving.", _feed.ModelUpdatesTopic);
             throw;

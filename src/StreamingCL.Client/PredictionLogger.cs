@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Prometheus;
 using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Topics;
@@ -16,19 +14,10 @@ public sealed class PredictionLogger : EventPublisher<Prediction>
     /// <summary>Creates the logger and its producer.</summary>
     /// <param name="kafka">The cluster (its client properties pass through unchanged).</param>
     /// <param name="options">Queue and timeout options (validated here); defaults when null.</param>
-    /// <param name="topics">Topic names; the catalog's defaults when null.</param>
-    /// <param name="metrics">Registry of the app's Prometheus metrics; a private one when null.</param>
-    /// <param name="logger">Logger; none when null.</param>
-    /// <param name="timeProvider">Clock of the health timestamps; the system clock when null.</param>
+    /// <param name="context">Topic names, metrics registry, logging and clock; defaults when null.</param>
     /// <exception cref="InvalidConfigurationException">An option cannot work; the message names its key.</exception>
-    public PredictionLogger(
-        KafkaOptions kafka,
-        PublisherOptions? options = null,
-        TopicCatalog? topics = null,
-        CollectorRegistry? metrics = null,
-        ILogger<PredictionLogger>? logger = null,
-        TimeProvider? timeProvider = null)
-        : base(kafka, Topics(kafka, topics)[EventTopic.Predictions].Name, prediction => prediction.PredictionId, options, metrics, logger, timeProvider)
+    public PredictionLogger(KafkaOptions kafka, PublisherOptions? options = null, ClientContext? context = null)
+        : base(kafka, EventTopic.Predictions, prediction => prediction.PredictionId, options, context)
     {
     }
 
@@ -60,9 +49,6 @@ public sealed class PredictionLogger : EventPublisher<Prediction>
         Validate(prediction, nameof(prediction));
         return PublishAsync([prediction], cancellationToken);
     }
-
-    internal static TopicCatalog Topics(KafkaOptions kafka, TopicCatalog? topics) =>
-        topics ?? new TopicCatalog(replicationFactor: kafka?.ReplicationFactor ?? -1);
 
     private static void Validate(Prediction prediction, string parameter)
     {

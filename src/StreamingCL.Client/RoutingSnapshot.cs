@@ -17,38 +17,22 @@ internal sealed record ShadowArm(string Name, LoadedModel Model, double Share, u
 /// How one model's requests are routed: immutable, so requests read it without locks while the
 /// router's feed builds the next one.
 /// </summary>
-internal sealed class ModelRoute
+internal sealed class ModelRoute(string modelName, string salt, string? experimentId, long? allocationSequence, IReadOnlyList<ServingArm> arms, IReadOnlyList<ShadowArm> shadows)
 {
-    private readonly ulong _saltPrefix;
+    private readonly ulong _saltPrefix = UnitHash.Prefix(salt);
 
-    public ModelRoute(string modelName, string salt, string? experimentId, long? allocationSequence, IReadOnlyList<ServingArm> arms, IReadOnlyList<ShadowArm> shadows)
-    {
-        if (arms.Count == 0)
-        {
-            throw new ArgumentException("A route needs at least one serving arm.", nameof(arms));
-        }
+    public string ModelName => modelName;
 
-        ModelName = modelName;
-        Salt = salt;
-        ExperimentId = experimentId;
-        AllocationSequence = allocationSequence;
-        Arms = arms;
-        Shadows = shadows;
-        _saltPrefix = UnitHash.Prefix(salt);
-    }
+    public string Salt => salt;
 
-    public string ModelName { get; }
-
-    public string Salt { get; }
-
-    public string? ExperimentId { get; }
+    public string? ExperimentId => experimentId;
 
     /// <summary>Sequence of the allocation the route follows; null when the model has none (its production version serves all).</summary>
-    public long? AllocationSequence { get; }
+    public long? AllocationSequence => allocationSequence;
 
-    public IReadOnlyList<ServingArm> Arms { get; }
+    public IReadOnlyList<ServingArm> Arms { get; } = arms.Count > 0 ? arms : throw new ArgumentException("A route needs at least one serving arm.", nameof(arms));
 
-    public IReadOnlyList<ShadowArm> Shadows { get; }
+    public IReadOnlyList<ShadowArm> Shadows => shadows;
 
     /// <summary>The arm that serves the unit.</summary>
     public ServingArm Choose(string unitId)

@@ -18,8 +18,8 @@ public sealed class PublisherTests(KafkaFixture kafka)
     {
         var topics = kafka.NewTopics("round-trip");
         var ranking = TeamDraftInterleaver.Interleave(["a", "b", "c"], ["c", "d"], 4, seed: 7).ToRankedItems();
-        await using (var logger = new PredictionLogger(kafka.Options(), topics: topics))
-        await using (var reporter = new FeedbackReporter(kafka.Options(), topics: topics))
+        await using (var logger = new PredictionLogger(kafka.Options(), context: new ClientContext { Topics = topics }))
+        await using (var reporter = new FeedbackReporter(kafka.Options(), context: new ClientContext { Topics = topics }))
         {
             await logger.LogAsync(Routed("p-1", shadows: [new ShadowScore("shadow", 2, 0.25, 0)]), ranking);
             await logger.LogAsync(Routed("p-2"));
@@ -60,8 +60,8 @@ public sealed class PublisherTests(KafkaFixture kafka)
         using var cluster = EmbeddedKafkaCluster.Start();
         var topics = KafkaFixture.NewTopics(cluster, "backpressure");
         var options = KafkaFixture.Options(cluster);
-        await using var failing = new PredictionLogger(options, new PublisherOptions { QueueCapacity = 2, WhenFull = QueueFullPolicy.Fail }, topics);
-        await using var waiting = new PredictionLogger(options, new PublisherOptions { QueueCapacity = 2, WhenFull = QueueFullPolicy.Wait }, topics);
+        await using var failing = new PredictionLogger(options, new PublisherOptions { QueueCapacity = 2, WhenFull = QueueFullPolicy.Fail }, new ClientContext { Topics = topics });
+        await using var waiting = new PredictionLogger(options, new PublisherOptions { QueueCapacity = 2, WhenFull = QueueFullPolicy.Wait }, new ClientContext { Topics = topics });
         await failing.LogAsync(Routed("warm-1"));
         await waiting.LogAsync(Routed("warm-2"));
         await failing.FlushAsync();
@@ -120,7 +120,7 @@ public sealed class PublisherTests(KafkaFixture kafka)
         using var cluster = EmbeddedKafkaCluster.Start();
         var topics = KafkaFixture.NewTopics(cluster, "outage");
         var options = KafkaFixture.Options(cluster);
-        await using var reporter = new FeedbackReporter(options, new PublisherOptions { UnavailableTimeout = TimeSpan.FromSeconds(1) }, topics);
+        await using var reporter = new FeedbackReporter(options, new PublisherOptions { UnavailableTimeout = TimeSpan.FromSeconds(1) }, new ClientContext { Topics = topics });
         await reporter.ReportAsync(Feedback("before"));
         await reporter.FlushAsync();
 
@@ -141,8 +141,8 @@ public sealed class PublisherTests(KafkaFixture kafka)
     [Fact]
     public async Task Invalid_events_are_rejected_with_the_field_before_anything_is_queued()
     {
-        await using var logger = new PredictionLogger(kafka.Options(), topics: kafka.NewTopics("invalid"));
-        await using var reporter = new FeedbackReporter(kafka.Options(), topics: kafka.NewTopics("invalid-feedback"));
+        await using var logger = new PredictionLogger(kafka.Options(), context: new ClientContext { Topics = kafka.NewTopics("invalid") });
+        await using var reporter = new FeedbackReporter(kafka.Options(), context: new ClientContext { Topics = kafka.NewTopics("invalid-feedback") });
 
         var nan = await Assert.ThrowsAsync<ArgumentException>(async () =>
             await logger.LogAsync(Routed("p-nan") with { NumericFeatures = new Dictionary<string, double> { ["x0"] = double.NaN } }));

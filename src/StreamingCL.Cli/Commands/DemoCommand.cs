@@ -113,9 +113,10 @@ internal static class DemoCommand
 
             var timeline = new DemoTimeline(DateTimeOffset.UtcNow);
             using var observer = new DemoObserver(cluster.BootstrapServers, catalog, serdes, timeline, routerOptions.DecisionThreshold ?? 0.5, TimeProvider.System);
-            await using var router = new ModelRouter(kafka, routerOptions, catalog, metrics, logging.CreateLogger<ModelRouter>());
-            await using var predictions = new PredictionLogger(kafka, Settings.Publisher(configuration), catalog, metrics, logging.CreateLogger<PredictionLogger>());
-            await using var feedback = new FeedbackReporter(kafka, Settings.Publisher(configuration), catalog, metrics, logging.CreateLogger<FeedbackReporter>());
+            var client = new ClientContext { Topics = catalog, Metrics = metrics, LoggerFactory = logging };
+            await using var router = new ModelRouter(kafka, routerOptions, client);
+            await using var predictions = new PredictionLogger(kafka, Settings.Publisher(configuration), client);
+            await using var feedback = new FeedbackReporter(kafka, Settings.Publisher(configuration), client);
             var simulator = new Simulator(simulation, router, predictions, feedback, TimeProvider.System);
             var clock = Stopwatch.StartNew();
             var simulating = simulator.RunAsync(duration, stopping.Token);
