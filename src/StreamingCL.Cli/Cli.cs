@@ -23,6 +23,7 @@ internal static class Cli
     {
         ConfigOption,
         DemoCommand.Build(),
+        SimulateCommand.Build(),
         TopicsCommand.Build(),
         RunCommand.Build(),
         TriggerCommand.Build(),

@@ -27,6 +27,12 @@ public sealed class RegistryOptions
     /// <summary>Least time a step lasts: a PROMOTE verdict counts only for evidence gathered this long after the step began.</summary>
     public TimeSpan MinStepDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Most time a step may go without a PROMOTE verdict: an inconclusive canary (CONTINUE or SRM
+    /// after this long) is rolled back, so a rollout never stalls and blocks the next retrain.
+    /// </summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>A canary that passed every step waits for `streamingcl models approve` before production.</summary>
     public bool RequireApproval { get; set; }
 
@@ -53,6 +59,7 @@ public sealed class RegistryOptions
             Key(nameof(RampSteps)),
             "must be increasing traffic shares strictly between 0 and 1.");
         InvalidConfigurationException.ThrowUnless(MinStepDuration >= TimeSpan.Zero, Key(nameof(MinStepDuration)), $"must not be negative, was {MinStepDuration}.");
+        InvalidConfigurationException.ThrowUnless(StepTimeout > MinStepDuration, Key(nameof(StepTimeout)), $"must be longer than {nameof(MinStepDuration)} ({MinStepDuration}), was {StepTimeout}.");
         InvalidConfigurationException.ThrowUnless(ShadowShare is > 0 and <= 1, Key(nameof(ShadowShare)), $"must be in (0, 1], was {ShadowShare}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(ExperimentPrefix), Key(nameof(ExperimentPrefix)), "is required.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(Actor), Key(nameof(Actor)), "is required.");

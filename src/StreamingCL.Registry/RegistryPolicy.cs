@@ -30,7 +30,8 @@ public sealed class RegistryException(string message) : Exception(message);
 /// rollout experiment gathered at least <see cref="RegistryOptions.MinStepDuration"/> after the step
 /// began; after the last step it becomes production (or waits for approval), and the former
 /// production version is archived.</item>
-/// <item>A ROLLBACK verdict rolls the canary back and gives production all the traffic again.</item>
+/// <item>A ROLLBACK verdict rolls the canary back and gives production all the traffic again; so does
+/// a step that gets no PROMOTE verdict within <see cref="RegistryOptions.StepTimeout"/>.</item>
 /// <item>People can promote, approve and roll back; each change records who and why.</item>
 /// <item>Automatic triggers whose evidence is about a version older than the newest serving one
 /// (rolling out or in production) are answered by it (see <see cref="AnsweredBy"/>).</item>
@@ -133,6 +134,8 @@ public sealed class RegistryPolicy
                 return canary.ChangeReason == AwaitingApproval
                     ? RegistryDecision.None
                     : new RegistryDecision([Change(canary, ModelStage.Canary, _options.Actor, AwaitingApproval, now)], null);
+            case ExperimentVerdict.Continue or ExperimentVerdict.Srm when registry.Allocation(canary.ModelName) is { } stalled && now >= stalled.Timestamp + _options.StepTimeout:
+                return RollBack(registry, canary, _options.Actor, $"inconclusive: no PROMOTE verdict within {_options.StepTimeout} of the step (last: {metric.Verdict})", now);
             default:
                 return RegistryDecision.None;
         }

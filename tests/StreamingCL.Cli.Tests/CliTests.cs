@@ -26,6 +26,8 @@ public sealed class CliTests
     [InlineData("models", "rollback")]
     [InlineData("freshness")]
     [InlineData("bench", "trainer")]
+    [InlineData("demo")]
+    [InlineData("simulate")]
     public async Task Every_command_has_help(params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, "--help"]);

@@ -161,6 +161,21 @@ public sealed class RegistryPolicyTests
     }
 
     [Fact]
+    public void A_step_without_a_promote_verdict_within_the_timeout_is_rolled_back()
+    {
+        _options.StepTimeout = TimeSpan.FromMinutes(30);
+        StartCanary();
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(29))));
+        Assert.Equal(ModelStage.Canary, _registry.Version("ctr", 2)!.Stage);
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(30))));
+        Assert.Equal(ModelStage.RolledBack, _registry.Version("ctr", 2)!.Stage);
+        Assert.Contains("inconclusive", _registry.Version("ctr", 2)!.ChangeReason);
+        Assert.Equal([("production", 1.0, (int?)1)], Arms());
+    }
+
+    [Fact]
     public void Evidence_about_a_replaced_version_is_answered_by_production()
     {
         StartCanary();

@@ -68,7 +68,8 @@ internal static class DemoConfiguration
         ["Trainer:ModelName"] = ClickConcept.Model,
         ["Trainer:HoldoutSize"] = "400",
         ["Trainer:WindowSize"] = "3000",
-        ["Trainer:ReservoirSize"] = "5000",
+        // A small reservoir: after a sudden change, old examples (new to the champion or replayed) dilute the new concept.
+        ["Trainer:ReservoirSize"] = "600",
         ["Trainer:MinimumTrainingExamples"] = "500",
         ["Trainer:MinimumHoldoutExamples"] = "200",
         // After a sudden change the optimum is far from the champion's weights.
@@ -77,6 +78,7 @@ internal static class DemoConfiguration
         ["Registry:RampSteps:0"] = "0.1",
         ["Registry:RampSteps:1"] = "0.5",
         ["Registry:MinStepDuration"] = "00:00:04",
+        ["Registry:StepTimeout"] = "00:00:12",
         // A challenger must beat the champion clearly: a retrain on data from both sides of a change is not enough.
         ["Registry:HoldoutMargin"] = "0.02",
     };

@@ -62,7 +62,15 @@ internal sealed record DemoSummary(
             timeline.FirstDriftDetectedAt,
             [.. timeline.Triggers.Select(trigger => new TriggerSummary(trigger.Kind, trigger.At, trigger.Model, trigger.Reason))],
             [.. timeline.Versions.Values.Select(version => new VersionSummary(
-                version.Version, version.Stage, version.TrainingKind, version.HoldoutAuc, version.CreatedAt, version.ReachedAt(ModelStage.Canary), version.ReachedAt(ModelStage.Production)))],
+                version.Version,
+                version.Stage,
+                version.TrainingKind,
+                version.TriggerId,
+                version.LineageExamples,
+                version.HoldoutAuc,
+                version.CreatedAt,
+                version.ReachedAt(ModelStage.Canary),
+                version.ReachedAt(ModelStage.Production)))],
             accuracy,
             new Percentiles(Percentile(latencies, 0.5), Percentile(latencies, 0.95)),
             accounted,
@@ -81,7 +89,16 @@ internal sealed record SimulatedTotals(long Predictions, long ColdStartPredictio
 
 internal sealed record TriggerSummary(TriggerKind Kind, double At, string Model, string Reason);
 
-internal sealed record VersionSummary(int Version, ModelStage Stage, TrainingKind TrainingKind, double? HoldoutAuc, double CreatedAt, double? CanaryAt, double? ProductionAt);
+internal sealed record VersionSummary(
+    int Version,
+    ModelStage Stage,
+    TrainingKind TrainingKind,
+    string? TriggerId,
+    long LineageExamples,
+    double? HoldoutAuc,
+    double CreatedAt,
+    double? CanaryAt,
+    double? ProductionAt);
 
 internal sealed record AccuracySummary(double? BeforeDrift, double? AfterDriftBeforeUpdate, double? AfterPromotion);
 

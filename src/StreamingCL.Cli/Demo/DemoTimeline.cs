@@ -76,7 +76,7 @@ internal sealed class DemoTimeline(DateTimeOffset start)
     {
         if (!Versions.TryGetValue(version.Version, out var history))
         {
-            Versions[version.Version] = history = new VersionHistory(version.Version, version.TrainingKind, Seconds(version.CreatedAt), version.TriggerId);
+            Versions[version.Version] = history = new VersionHistory(version.Version, version.TrainingKind, Seconds(version.CreatedAt), version.TriggerId, version.Lineage.ExampleCount);
         }
 
         history.HoldoutAuc ??= version.HoldoutMetrics.TryGetValue("auc", out var auc) ? auc : null;
@@ -130,7 +130,7 @@ internal sealed record TriggerPoint(double At, TriggerKind Kind, string Model, s
 internal sealed record AllocationPoint(double At, IReadOnlyList<(int Version, double Weight)> Shares);
 
 /// <summary>A version's life: its stages in order, with when each began.</summary>
-internal sealed class VersionHistory(int version, TrainingKind trainingKind, double createdAt, string? triggerId)
+internal sealed class VersionHistory(int version, TrainingKind trainingKind, double createdAt, string? triggerId, long lineageExamples)
 {
     public int Version => version;
 
@@ -139,6 +139,9 @@ internal sealed class VersionHistory(int version, TrainingKind trainingKind, dou
     public double CreatedAt => createdAt;
 
     public string? TriggerId => triggerId;
+
+    /// <summary>Examples the version was trained on, by its lineage.</summary>
+    public long LineageExamples => lineageExamples;
 
     public double? HoldoutAuc { get; set; }
 

@@ -19,21 +19,26 @@ internal sealed class Simulator(SimulationOptions options, ModelRouter router, P
     public SimulationCounters Counters { get; } = new();
 
     /// <summary>
-    /// Serves for <paramref name="duration"/>, then delivers the feedback still due: when it
-    /// returns, every prediction and every feedback is queued to its logger.
+    /// Serves RequestsPerSecond × <paramref name="duration"/> requests at that pace, then delivers
+    /// the feedback still due: when it returns, every prediction and every feedback is queued to its
+    /// logger. The trend a request follows depends on its place in the schedule, not on how late it
+    /// is served, so a seed gives the same traffic however busy the machine.
     /// </summary>
     public async Task RunAsync(TimeSpan duration, CancellationToken cancellation)
     {
         options.Validate();
         var random = new Random(options.Seed);
+        var total = (long)(duration.TotalSeconds * options.RequestsPerSecond);
         var started = time.GetTimestamp();
         long served = 0;
-        while (time.GetElapsedTime(started) is var elapsed && elapsed < duration)
+        while (served < total)
         {
+            var elapsed = time.GetElapsedTime(started);
             Counters.Elapsed = elapsed;
-            for (var due = (long)(elapsed.TotalSeconds * options.RequestsPerSecond); served < due; served++)
+            for (var due = Math.Min(total, (long)(elapsed.TotalSeconds * options.RequestsPerSecond)); served < due; served++)
             {
-                await ServeAsync($"req-{options.Seed}-{served}", random, options.DriftShare(elapsed), cancellation);
+                var scheduled = TimeSpan.FromSeconds(served / options.RequestsPerSecond);
+                await ServeAsync($"req-{options.Seed}-{served}", random, options.DriftShare(scheduled), cancellation);
             }
 
             await DeliverFeedbackAsync(time.GetUtcNow(), cancellation);
