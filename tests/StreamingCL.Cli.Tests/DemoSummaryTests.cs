@@ -32,6 +32,17 @@ public sealed class DemoSummaryTests
     }
 
     [Fact]
+    public void Without_a_version_in_production_at_the_drift_no_phase_is_measured()
+    {
+        Version(1, trigger: "ctr:manual:1", created: 35, (35, ModelStage.Production));
+        Outcomes(version: 1, from: 35, to: 60, correct: 3, of: 4);
+
+        var summary = DemoSummary.From(_timeline, new SimulationCounters(), _simulation, 90, unreadable: 0);
+
+        Assert.Equal(new AccuracySummary(null, null, null), summary.Accuracy);
+    }
+
+    [Fact]
     public void Trigger_to_publish_runs_from_reading_the_trigger_to_the_version_it_produced()
     {
         _timeline.Add(Trigger("ctr:drift:1:35000"), Start.AddSeconds(38));

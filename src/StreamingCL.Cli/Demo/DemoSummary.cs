@@ -24,8 +24,8 @@ internal sealed record DemoSummary(
 {
     /// <summary>
     /// Phases: before the drift, the version in production then; after the drift until a version
-    /// trained after it serves traffic, that same version; after the first such version reaches
-    /// production, every version from it on.
+    /// trained after it serves traffic, that same version; after the first such version replaces it
+    /// in production, every version from it on. None when no version was in production at the drift.
     /// </summary>
     public static DemoSummary From(DemoTimeline timeline, SimulationCounters simulated, SimulationOptions simulation, double duration, long unreadable)
     {
@@ -33,7 +33,7 @@ internal sealed record DemoSummary(
         var before = timeline.ProductionAt(driftAt);
         var update = timeline.Versions.Values.FirstOrDefault(version => version.CreatedAt >= driftAt && version.Stages.Any(change => change.Stage is ModelStage.Canary or ModelStage.Production));
         var updateServes = update is null ? double.PositiveInfinity : Math.Min(update.ReachedAt(ModelStage.Canary) ?? double.PositiveInfinity, update.ReachedAt(ModelStage.Production) ?? double.PositiveInfinity);
-        var promoted = timeline.Versions.Values.FirstOrDefault(version => version.CreatedAt >= driftAt && version.ReachedAt(ModelStage.Production) is not null);
+        var promoted = timeline.Versions.Values.FirstOrDefault(version => version.Version > before && version.CreatedAt >= driftAt && version.ReachedAt(ModelStage.Production) is not null);
         var accuracy = new AccuracySummary(
             before is { } served ? timeline.Accuracy(timeline.Versions[served].ReachedAt(ModelStage.Production)!.Value, driftAt, version => version == served) : null,
             before is { } stale ? timeline.Accuracy(driftAt, updateServes, version => version == stale) : null,

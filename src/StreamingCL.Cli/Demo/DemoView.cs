@@ -30,7 +30,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
             : $"last {DemoSnapshot.RecentSeconds:F0} s: " + string.Join("  ", now.RecentAccuracy.Select(pair => $"v{pair.Version} [bold]{pair.Accuracy:F2}[/]"))));
         grid.AddRow(new Markup("[grey]triggers[/]"), new Rows(now.Triggers.Count == 0
             ? [new Markup("[grey]none yet[/]")]
-            : now.Triggers.Select(trigger => new Markup($"{Clock(trigger.At)} [yellow]{trigger.Kind.ToString().ToLowerInvariant(),-11}[/] {Markup.Escape(Shorten(trigger.Reason, 50))}"))));
+            : now.Triggers.Select(trigger => new Markup($"{Clock(trigger.At)} [yellow]{trigger.Kind.ToString().ToLowerInvariant(),-7}[/] {Markup.Escape(Shorten(trigger.Reason, 48))}"))));
         grid.AddRow(new Markup("[grey]versions[/]"), new Rows(now.Versions.Count == 0
             ? [new Markup("[grey]none yet: serving by popularity (cold start)[/]")]
             : now.Versions.TakeLast(4).Select(version => new Markup(
@@ -65,7 +65,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         var filled = (int)Math.Round(BarWidth * Math.Clamp(at / duration, 0, 1));
         var driftMark = (int)Math.Round(BarWidth * Math.Clamp(driftAt / duration, 0, 1));
         var cells = Enumerable.Range(0, BarWidth).Select(i => i == driftMark ? (i < filled ? "[red]┃[/]" : "[grey]┃[/]") : i < filled ? "[green]━[/]" : "[grey]━[/]");
-        return $"{string.Concat(cells)} {at,3:F0} / {duration:F0} s";
+        return $"{string.Concat(cells)} {Math.Min(at, duration),3:F0} / {duration:F0} s";
     }
 
     private static string Serving(DemoSnapshot now) => now.Serving.Count == 0
@@ -79,8 +79,11 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
             return "[grey]no window closed yet[/]";
         }
 
-        var features = now.Drift.Select(feature => $"{Markup.Escape(Shorten(feature.Feature, 15))} {SeverityMarkup(feature.Severity, feature.Psi.ToString("F2", CultureInfo.InvariantCulture))}");
-        return "PSI " + string.Join("  ", features) + (now.Concept == DriftSeverity.Drift ? "  [red]concept drift[/]" : "");
+        // The three most drifted features fit one line of 80 columns.
+        var top = now.Drift.OrderByDescending(feature => feature.Psi).Take(3).ToList();
+        var features = top.Select(feature => $"{Markup.Escape(Shorten(feature.Feature, 15))} {SeverityMarkup(feature.Severity, feature.Psi.ToString("F2", CultureInfo.InvariantCulture))}");
+        var more = now.Drift.Count > top.Count ? $" [grey](+{now.Drift.Count - top.Count})[/]" : "";
+        return "PSI " + string.Join("  ", features) + more + (now.Concept == DriftSeverity.Drift ? "  [red]concept[/]" : "");
     }
 
     private static string SeverityMarkup(DriftSeverity severity, string text) => severity switch
