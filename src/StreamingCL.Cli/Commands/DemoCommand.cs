@@ -230,7 +230,7 @@ internal static class DemoCommand
         static string Fraction(double? value) => value?.ToString("F3", CultureInfo.InvariantCulture) ?? "-";
         static string At(double? seconds) => seconds is { } value ? $"{value:F1} s" : "never";
         var versions = string.Join(", ", summary.Versions.Select(version =>
-            $"v{version.Version} {version.Stage.ToString().ToLowerInvariant()} ({version.TrainingKind.ToString().ToLowerInvariant()}, holdout AUC {Fraction(version.HoldoutAuc)})"));
+            $"v{version.Version} {DemoView.StageName(version.Stage)} ({version.TrainingKind.ToString().ToLowerInvariant()}, holdout AUC {Fraction(version.HoldoutAuc)})"));
         var triggers = string.Join(", ", summary.Triggers.Select(trigger => $"{trigger.Kind.ToString().ToLowerInvariant()} at {trigger.At:F1} s"));
         return string.Create(CultureInfo.InvariantCulture, $"""
 

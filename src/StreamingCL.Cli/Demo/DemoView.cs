@@ -34,7 +34,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         grid.AddRow(new Markup("[grey]versions[/]"), new Rows(now.Versions.Count == 0
             ? [new Markup("[grey]none yet: serving by popularity (cold start)[/]")]
             : now.Versions.TakeLast(4).Select(version => new Markup(
-                $"v{version.Version,-3} {StageMarkup(version.Stage),-10} {version.Kind.ToString().ToLowerInvariant(),-9} holdout AUC {Number(version.HoldoutAuc)}"))));
+                $"v{version.Version,-3} {StageMarkup(version.Stage, 11)} {version.Kind.ToString().ToLowerInvariant(),-9} holdout AUC {Number(version.HoldoutAuc)}"))));
         return new Panel(grid).Header($" StreamingCL demo · seed {seed} · drift at {driftAt:F0} s ").Expand();
     }
 
@@ -42,7 +42,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
     public string Line(DemoSnapshot now)
     {
         var (predictionRate, feedbackRate, _) = Rates(now);
-        var serving = now.Serving.Count == 0 ? "cold start" : string.Join(" ", now.Serving.Select(share => $"v{share.Version} {share.Stage.ToString().ToLowerInvariant()} {share.Share:P0}"));
+        var serving = now.Serving.Count == 0 ? "cold start" : string.Join(" ", now.Serving.Select(share => $"v{share.Version} {StageName(share.Stage)} {share.Share:P0}"));
         var drifted = now.Drift.Where(feature => feature.Severity == DriftSeverity.Drift).Select(feature => feature.Feature).ToList();
         var accuracy = string.Join(" ", now.RecentAccuracy.Select(pair => $"v{pair.Version} {pair.Accuracy:F2}"));
         return string.Create(
@@ -80,7 +80,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         }
 
         // The three most drifted features fit one line of 80 columns.
-        var top = now.Drift.OrderByDescending(feature => feature.Psi).Take(3).ToList();
+        var top = now.Drift.OrderByDescending(feature => feature.Psi).Take(now.Concept == DriftSeverity.Drift ? 2 : 3).ToList();
         var features = top.Select(feature => $"{Markup.Escape(Shorten(feature.Feature, 15))} {SeverityMarkup(feature.Severity, feature.Psi.ToString("F2", CultureInfo.InvariantCulture))}");
         var more = now.Drift.Count > top.Count ? $" [grey](+{now.Drift.Count - top.Count})[/]" : "";
         return "PSI " + string.Join("  ", features) + more + (now.Concept == DriftSeverity.Drift ? "  [red]concept[/]" : "");
@@ -93,14 +93,21 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         _ => $"[green]{text}[/]",
     };
 
-    private static string StageMarkup(ModelStage stage) => stage switch
+    public static string StageName(ModelStage stage) => stage == ModelStage.RolledBack ? "rolled back" : stage.ToString().ToLowerInvariant();
+
+    // Padded before the markup, so that columns line up.
+    private static string StageMarkup(ModelStage stage, int width = 0)
     {
-        ModelStage.Production => "[green]production[/]",
-        ModelStage.Canary => "[yellow]canary[/]",
-        ModelStage.Shadow => "[blue]shadow[/]",
-        ModelStage.Rejected or ModelStage.RolledBack => $"[red]{stage.ToString().ToLowerInvariant()}[/]",
-        _ => $"[grey]{stage.ToString().ToLowerInvariant()}[/]",
-    };
+        var text = StageName(stage).PadRight(width);
+        return stage switch
+        {
+            ModelStage.Production => $"[green]{text}[/]",
+            ModelStage.Canary => $"[yellow]{text}[/]",
+            ModelStage.Shadow => $"[blue]{text}[/]",
+            ModelStage.Rejected or ModelStage.RolledBack => $"[red]{text}[/]",
+            _ => $"[grey]{text}[/]",
+        };
+    }
 
     private static string DeadLetters(long count) => count == 0 ? "[green]0[/]" : $"[red bold]{count}[/]";
 
