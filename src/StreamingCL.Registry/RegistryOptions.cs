@@ -29,7 +29,8 @@ public sealed class RegistryOptions
 
     /// <summary>
     /// Most time a step may go without a PROMOTE verdict: an inconclusive canary (CONTINUE or SRM
-    /// after this long) is rolled back, so a rollout never stalls and blocks the next retrain.
+    /// after this long) is rolled back. Past it, a rollout no longer answers retrain triggers, so a
+    /// stalled one (no verdicts, a shadow, a canary awaiting approval) never blocks retraining.
     /// </summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromHours(1);
 

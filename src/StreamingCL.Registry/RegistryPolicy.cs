@@ -33,8 +33,8 @@ public sealed class RegistryException(string message) : Exception(message);
 /// <item>A ROLLBACK verdict rolls the canary back and gives production all the traffic again; so does
 /// a step that gets no PROMOTE verdict within <see cref="RegistryOptions.StepTimeout"/>.</item>
 /// <item>People can promote, approve and roll back; each change records who and why.</item>
-/// <item>Automatic triggers whose evidence is about a version older than the newest serving one
-/// (rolling out or in production) are answered by it (see <see cref="AnsweredBy"/>).</item>
+/// <item>Automatic triggers about a version older than one rolling out (within its step timeout)
+/// or in production are answered by it, not trained on (see <see cref="AnsweredBy"/>).</item>
 /// </list>
 /// </summary>
 public sealed class RegistryPolicy
@@ -80,27 +80,43 @@ public sealed class RegistryPolicy
     }
 
     /// <summary>
-    /// The version that already answers <paramref name="trigger"/>, if any: one newer than the
-    /// version the trigger's evidence is about (evidence model_version), rolling out (canary, then
-    /// shadow) or in production. The old version keeps drifting until a rollout ends, and a new
-    /// candidate for each of its windows would supersede the canary and restart the ramp, which
-    /// would then never end; once it is replaced, evidence about it is stale. A rollback ends the
-    /// rollout, and triggers count again. Manual and scheduled triggers, and evidence about the
-    /// newest serving version itself, are never answered.
+    /// The version that already answers an automatic <paramref name="trigger"/> read at
+    /// <paramref name="now"/>, if any:
+    /// <list type="bullet">
+    /// <item>a canary or shadow rolling out (it holds an arm of the allocation, changed less than
+    /// <see cref="RegistryOptions.StepTimeout"/> ago) that is newer than the version the evidence
+    /// is about (evidence model_version; evidence about no version, such as volume, counts as older).
+    /// The old version keeps drifting until the rollout ends, and a new candidate for each of its
+    /// windows would supersede the canary and restart its ramp, which would then never end;</item>
+    /// <item>the production version, when the evidence is about an older version it replaced: the
+    /// evidence is stale.</item>
+    /// </list>
+    /// A rollout stalled past the timeout (no verdicts reach the trainer, a shadow nobody promotes,
+    /// a canary awaiting approval) answers nothing, so retraining never stops for good. Manual and
+    /// scheduled triggers are never answered.
     /// </summary>
-    public static ModelVersion? AnsweredBy(ModelRegistry registry, RetrainTrigger trigger)
+    public ModelVersion? AnsweredBy(ModelRegistry registry, RetrainTrigger trigger, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(trigger);
-        if (trigger.Kind is TriggerKind.Manual or TriggerKind.Scheduled || !trigger.Evidence.TryGetValue("model_version", out var about))
+        if (trigger.Kind is TriggerKind.Manual or TriggerKind.Scheduled)
         {
             return null;
         }
 
-        var newest = registry.Newest(trigger.ModelName, ModelStage.Canary)
-            ?? registry.Newest(trigger.ModelName, ModelStage.Shadow)
-            ?? registry.Newest(trigger.ModelName, ModelStage.Production);
-        return newest is not null && newest.Version > about ? newest : null;
+        var model = trigger.ModelName;
+        var about = trigger.Evidence.TryGetValue("model_version", out var version) ? version : (double?)null;
+        var allocation = registry.Allocation(model);
+        var rollout = allocation is not null && now - allocation.Timestamp < _options.StepTimeout
+            ? (registry.Newest(model, ModelStage.Canary) ?? registry.Newest(model, ModelStage.Shadow)) is { } rolling
+                && allocation.Arms.Any(arm => arm.ModelVersion == rolling.Version) ? rolling : null
+            : null;
+        if (rollout is not null && (about is null || rollout.Version > about))
+        {
+            return rollout;
+        }
+
+        return registry.Newest(model, ModelStage.Production) is { } production && production.Version > about ? production : null;
     }
 
     /// <summary>A statistic of a rollout experiment, whose verdict may ramp, promote or roll back the canary.</summary>
@@ -134,7 +150,8 @@ public sealed class RegistryPolicy
                 return canary.ChangeReason == AwaitingApproval
                     ? RegistryDecision.None
                     : new RegistryDecision([Change(canary, ModelStage.Canary, _options.Actor, AwaitingApproval, now)], null);
-            case ExperimentVerdict.Continue or ExperimentVerdict.Srm when registry.Allocation(canary.ModelName) is { } stalled && now >= stalled.Timestamp + _options.StepTimeout:
+            case ExperimentVerdict.Continue or ExperimentVerdict.Srm
+                when canary.ChangeReason != AwaitingApproval && registry.Allocation(canary.ModelName) is { } stalled && now >= stalled.Timestamp + _options.StepTimeout:
                 return RollBack(registry, canary, _options.Actor, $"inconclusive: no PROMOTE verdict within {_options.StepTimeout} of the step (last: {metric.Verdict})", now);
             default:
                 return RegistryDecision.None;

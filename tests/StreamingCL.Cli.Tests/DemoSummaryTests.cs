@@ -7,7 +7,7 @@ namespace StreamingCL.Cli.Tests;
 public sealed class DemoSummaryTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-    private readonly DemoTimeline _timeline = new(Start);
+    private readonly DemoTimeline _timeline = new(Start, ClickConcept.Model);
     private readonly SimulationOptions _simulation = new() { DriftAt = TimeSpan.FromSeconds(30) };
 
     [Fact]
@@ -26,7 +26,6 @@ public sealed class DemoSummaryTests
         var summary = DemoSummary.From(_timeline, new SimulationCounters(), _simulation, 90, unreadable: 0);
 
         Assert.Equal(new AccuracySummary(0.8, 0.5, 0.9), summary.Accuracy);
-        Assert.True(summary.LoopClosed is false); // no drift was ever detected in this timeline
         Assert.Equal([2, 3], summary.Versions.Where(version => version.CanaryAt is not null).Select(version => version.Version));
         Assert.Equal(70, summary.Versions.Single(version => version.Version == 3).ProductionAt);
     }
@@ -53,20 +52,82 @@ public sealed class DemoSummaryTests
         Assert.Equal(new Percentiles(250, 250), summary.TriggerToPublishMs);
     }
 
+    [Fact]
+    public void The_loop_closes_when_drift_is_detected_after_the_change_and_a_retrained_version_does_better_in_production()
+    {
+        Version(1, trigger: "ctr:manual:1", created: 5, (5, ModelStage.Production), (70, ModelStage.Archived));
+        Version(3, trigger: "ctr:drift:1:55000", created: 55, (55, ModelStage.Canary), (70, ModelStage.Production));
+        Drift(version: 1, readAt: 34);
+        Outcomes(version: 1, from: 30, to: 55, correct: 110, of: 200);
+        Outcomes(version: 3, from: 70, to: 90, correct: 160, of: 200);
+
+        Assert.True(Summarize().LoopClosed);
+    }
+
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(29.9, 0)]
-    [InlineData(30, 1)]
-    public void A_sudden_drift_reaches_every_user_at_once(double seconds, double share) =>
-        Assert.Equal(share, _simulation.DriftShare(TimeSpan.FromSeconds(seconds)));
+    [InlineData("drift read before the change")]
+    [InlineData("too few outcomes after the promotion")]
+    [InlineData("no better after the promotion")]
+    public void The_loop_does_not_close_when_a_condition_fails(string failure)
+    {
+        Version(1, trigger: "ctr:manual:1", created: 5, (5, ModelStage.Production), (70, ModelStage.Archived));
+        Version(3, trigger: "ctr:drift:1:55000", created: 55, (55, ModelStage.Canary), (70, ModelStage.Production));
+        Drift(version: 1, readAt: failure == "drift read before the change" ? 25 : 34);
+        Outcomes(version: 1, from: 30, to: 55, correct: 110, of: 200);
+        Outcomes(version: 3, from: 70, to: 90, correct: failure == "no better after the promotion" ? 100 : 160, of: failure == "too few outcomes after the promotion" ? 199 : 200);
+
+        Assert.False(Summarize().LoopClosed);
+    }
 
     [Fact]
-    public void A_gradual_drift_reaches_users_linearly()
+    public void Records_read_twice_count_once()
     {
-        _simulation.DriftDuration = TimeSpan.FromSeconds(20);
+        Version(1, trigger: "ctr:manual:1", created: 5, (5, ModelStage.Production));
+        _timeline.Add(Trigger("ctr:drift:1:35000"), Start.AddSeconds(38));
+        _timeline.Add(Trigger("ctr:drift:1:35000"), Start.AddSeconds(39)); // the triggers processor replayed it
+        Outcomes(version: 1, from: 10, to: 20, correct: 3, of: 4);
+        Outcomes(version: 1, from: 10, to: 20, correct: 3, of: 4); // the join reprocessed after a restart
 
-        Assert.Equal([0, 0.25, 1, 1], new[] { 29.0, 35, 50, 60 }.Select(seconds => _simulation.DriftShare(TimeSpan.FromSeconds(seconds))));
+        var summary = Summarize();
+
+        Assert.Equal(38, Assert.Single(summary.Triggers).At);
+        Assert.Equal((8, 4), (summary.Events.LabeledExamples, summary.Events.DuplicateLabeledExamples));
+        Assert.Equal(4, _timeline.Outcomes.Count); // what the accounting compares with the feedback sent
     }
+
+    [Fact]
+    public void The_version_in_production_follows_rollbacks_and_restores()
+    {
+        Version(1, trigger: "ctr:manual:1", created: 5, (5, ModelStage.Production), (20, ModelStage.Archived), (40, ModelStage.Production));
+        Version(2, trigger: "ctr:drift:1:15000", created: 15, (15, ModelStage.Canary), (20, ModelStage.Production), (40, ModelStage.RolledBack));
+
+        Assert.Equal([null, 1, 2, 1], new[] { 4.0, 10, 30, 50 }.Select(_timeline.ProductionAt));
+    }
+
+    [Fact]
+    public void The_drift_begins_when_the_app_served_the_new_trend()
+    {
+        var summary = DemoSummary.From(_timeline, new SimulationCounters { DriftStartedAt = Start.AddSeconds(31.5) }, _simulation, 90, unreadable: 0);
+
+        Assert.Equal(31.5, summary.DriftInjectedAt);
+    }
+
+    private DemoSummary Summarize() => DemoSummary.From(_timeline, new SimulationCounters(), _simulation, 90, unreadable: 0);
+
+    private void Drift(int version, double readAt) => _timeline.Add(
+        new DriftMetric
+        {
+            ModelName = ClickConcept.Model,
+            ModelVersion = version,
+            Feature = "freshness_hours",
+            Kind = DriftKind.Data,
+            WindowStart = Start.AddSeconds(readAt - 7),
+            WindowEnd = Start.AddSeconds(readAt - 2),
+            SampleSize = 1000,
+            Statistics = new Dictionary<string, double> { ["psi"] = 2 },
+            Severity = DriftSeverity.Drift,
+        },
+        Start.AddSeconds(readAt));
 
     private void Version(int version, string trigger, double created, params (double At, ModelStage Stage)[] stages)
     {

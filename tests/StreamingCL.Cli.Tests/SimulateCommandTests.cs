@@ -17,7 +17,8 @@ public sealed class SimulateCommandTests
 
         var result = await CliRunner.RunAsync("simulate", "--duration", "2", "--rate", "100", "--seed", "3", "--bootstrap-servers", cluster.BootstrapServers);
 
-        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("no version of 'ctr' yet: cold start", result.Output);
         var predictions = ReadAll<Prediction>(cluster.BootstrapServers, catalog[EventTopic.Predictions]);
         var feedback = ReadAll<Feedback>(cluster.BootstrapServers, catalog[EventTopic.Feedback]);
         Assert.Equal(200, predictions.Count); // 100/s for 2 s
@@ -25,9 +26,10 @@ public sealed class SimulateCommandTests
         Assert.All(predictions, prediction => Assert.Null(EventValidation.Check(prediction)));
         Assert.Subset(predictions.Select(prediction => prediction.PredictionId).ToHashSet(), feedback.Select(item => item.PredictionId).ToHashSet());
         Assert.InRange(feedback.Count, predictions.Count * 0.8, predictions.Count * 0.97); // 10% lost
-        Assert.StartsWith($"{predictions.Count} predictions ({predictions.Count} cold start, 0 shadow scores), {feedback.Count} feedback ({predictions.Count - feedback.Count} lost)", result.Output);
+        Assert.Contains($"{predictions.Count} predictions ({predictions.Count} cold start, 0 shadow scores), {feedback.Count} feedback ({predictions.Count - feedback.Count} lost)", result.Output);
     }
 
+    // To the partitions' ends as the broker reports them: a slow first fetch cannot end the read early.
     private static List<T> ReadAll<T>(string bootstrapServers, TopicSpec topic)
         where T : class, IAvroEvent<T>
     {
@@ -35,9 +37,11 @@ public sealed class SimulateCommandTests
         using var consumer = new ConsumerBuilder<string, T>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = $"read-{Guid.NewGuid():N}", EnableAutoCommit = false })
             .SetValueDeserializer(serdes.For<T>())
             .Build();
-        consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(partition => new TopicPartitionOffset(topic.Name, partition, Offset.Beginning)));
+        var partitions = Enumerable.Range(0, topic.Partitions).Select(partition => new TopicPartition(topic.Name, partition)).ToList();
+        var remaining = partitions.Sum(partition => consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(partitions.Select(partition => new TopicPartitionOffset(partition, Offset.Beginning)));
         var records = new List<T>();
-        while (consumer.Consume(TimeSpan.FromSeconds(2)) is { } record)
+        while (records.Count < remaining && consumer.Consume(TimeSpan.FromSeconds(30)) is { } record)
         {
             records.Add(record.Message.Value);
         }

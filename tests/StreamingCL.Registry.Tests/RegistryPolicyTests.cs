@@ -1,3 +1,4 @@
+using StreamingCL.Kafka;
 using StreamingCL.Kafka.Events;
 
 namespace StreamingCL.Registry.Tests;
@@ -149,15 +150,29 @@ public sealed class RegistryPolicyTests
     public void A_rollout_in_flight_answers_automatic_triggers_about_older_versions_until_it_is_rolled_back()
     {
         StartCanary();
+        var now = Start.AddMinutes(1);
 
-        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1))?.Version);
-        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Performance, aboutVersion: 1))?.Version);
-        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 2))); // the canary's own drift
-        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Manual, aboutVersion: 1)));
-        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: null)));
+        Assert.Equal(2, Answer(TriggerKind.Drift, aboutVersion: 1, now));
+        Assert.Equal(2, Answer(TriggerKind.Performance, aboutVersion: 1, now));
+        Assert.Equal(2, Answer(TriggerKind.Volume, aboutVersion: null, now)); // about no version: older than the rollout
+        Assert.Null(Answer(TriggerKind.Drift, aboutVersion: 2, now)); // the canary's own drift
+        Assert.Null(Answer(TriggerKind.Manual, aboutVersion: 1, now));
+        Assert.Null(Answer(TriggerKind.Scheduled, aboutVersion: 1, now));
 
-        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Rollback, Start.AddMinutes(1))));
-        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1)));
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Rollback, now)));
+        Assert.Null(Answer(TriggerKind.Drift, aboutVersion: 1, now.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void A_rollout_stalled_past_the_step_timeout_answers_nothing()
+    {
+        _options.EntryStage = ModelStage.Shadow; // a shadow never moves on by itself
+        StartCanary();
+        Assert.Equal(ModelStage.Shadow, _registry.Version("ctr", 2)!.Stage);
+
+        Assert.Equal(2, Answer(TriggerKind.Drift, aboutVersion: 1, Start.AddMinutes(59)));
+        Assert.Null(Answer(TriggerKind.Drift, aboutVersion: 1, Start.AddMinutes(60)));
+        Assert.Null(Answer(TriggerKind.Volume, aboutVersion: null, Start.AddMinutes(60)));
     }
 
     [Fact]
@@ -169,10 +184,28 @@ public sealed class RegistryPolicyTests
         Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(29))));
         Assert.Equal(ModelStage.Canary, _registry.Version("ctr", 2)!.Stage);
 
-        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(30))));
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Srm, Start.AddMinutes(30))));
         Assert.Equal(ModelStage.RolledBack, _registry.Version("ctr", 2)!.Stage);
         Assert.Contains("inconclusive", _registry.Version("ctr", 2)!.ChangeReason);
         Assert.Equal([("production", 1.0, (int?)1)], Arms());
+    }
+
+    [Fact]
+    public void The_step_timeout_restarts_at_each_ramp_step_and_spares_a_canary_awaiting_approval()
+    {
+        _options.StepTimeout = TimeSpan.FromMinutes(30);
+        _options.RequireApproval = true;
+        StartCanary();
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(6))));
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(12))));
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(40)))); // 28 min into the 50% step
+        Assert.Equal((ModelStage.Canary, 0.5), (_registry.Version("ctr", 2)!.Stage, CanaryShare()));
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(41))));
+        Assert.Equal("awaiting approval", _registry.Version("ctr", 2)!.ChangeReason);
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Continue, Start.AddMinutes(100))));
+        Assert.Equal(ModelStage.Canary, _registry.Version("ctr", 2)!.Stage);
     }
 
     [Fact]
@@ -182,9 +215,22 @@ public sealed class RegistryPolicyTests
         Publish(Policy.Promote(_registry, "ctr", 2, "alice", "looks good", Start.AddMinutes(1)));
 
         Assert.Equal(ModelStage.Production, _registry.Version("ctr", 2)!.Stage);
-        Assert.Equal(2, RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 1))?.Version);
-        Assert.Null(RegistryPolicy.AnsweredBy(_registry, Trigger(TriggerKind.Drift, aboutVersion: 2)));
+        Assert.Equal(2, Answer(TriggerKind.Drift, aboutVersion: 1, Start.AddMinutes(2)));
+        Assert.Null(Answer(TriggerKind.Drift, aboutVersion: 2, Start.AddMinutes(2)));
+        Assert.Null(Answer(TriggerKind.Volume, aboutVersion: null, Start.AddMinutes(2))); // no rollout: volume trains
     }
+
+    [Fact]
+    public void A_step_timeout_not_longer_than_the_minimum_step_is_refused_naming_the_key()
+    {
+        var options = new RegistryOptions { MinStepDuration = TimeSpan.FromMinutes(5), StepTimeout = TimeSpan.FromMinutes(5) };
+
+        var error = Assert.Throws<InvalidConfigurationException>(options.Validate);
+
+        Assert.Contains("Registry:StepTimeout", error.Message);
+    }
+
+    private int? Answer(TriggerKind kind, int? aboutVersion, DateTimeOffset now) => Policy.AnsweredBy(_registry, Trigger(kind, aboutVersion), now)?.Version;
 
     private static RetrainTrigger Trigger(TriggerKind kind, int? aboutVersion) => new()
     {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
@@ -34,6 +35,9 @@ internal static class DemoCommand
     private static readonly Option<bool> NoUiOption = new("--no-ui") { Description = "Print a progress line every few seconds instead of the live view (for CI logs)." };
     private static readonly Option<FileInfo?> LogOption = new("--log") { Description = "Where the workers log (default: a file in the temp directory, named at the end)." };
 
+    // Ctrl+C: 128 + SIGINT, as shells report it.
+    private const int Interrupted = 130;
+
     private static readonly JsonSerializerOptions SummaryJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -60,7 +64,8 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         var duration = TimeSpan.FromSeconds(parsed.GetValue(DurationOption));
-        // The cold start alone takes about 7 s; the drift comes at a third of the run.
+        // A cycle needs the cold start (about 7 s), the drift at a third of the run, detection,
+        // retraining and two ramp steps: 30 s is the least where one can fit at all.
         if (duration < TimeSpan.FromSeconds(30))
         {
             throw new CliInputException($"--duration must be at least 30 seconds, was {duration.TotalSeconds}.");
@@ -80,139 +85,176 @@ internal static class DemoCommand
         var catalog = Settings.Topics(configuration, Settings.Kafka(configuration));
         var trainer = Settings.Trainer(configuration);
         trainer.Validate();
-        var registryOptions = Settings.Registry(configuration);
-        var workerOptions = Settings.TrainerWorker(configuration);
-        var routerOptions = Settings.Router(configuration);
+        var trainerSettings = (Registry: Settings.Registry(configuration), Worker: Settings.TrainerWorker(configuration));
+        var coldStart = DemoConfiguration.ColdStartExamples(trainer, simulation);
         var output = parsed.InvocationConfiguration.Output;
-        var logPath = parsed.GetValue(LogOption)?.FullName ?? Path.Combine(Path.GetTempPath(), $"streamingcl-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+        var logPath = parsed.GetValue(LogOption)?.FullName
+            ?? Path.Combine(Path.GetTempPath(), $"streamingcl-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
 
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        ConsoleCancelEventHandler interrupt = (_, e) =>
-        {
-            e.Cancel = true;
-            stopping.Cancel();
-        };
-        Console.CancelKeyPress += interrupt;
+        await output.WriteLineAsync($"Starting the embedded broker, the five stream processors and the trainer of '{trainer.ModelName}' (log: {logPath})...");
         using var scratch = new ScratchStateDirectory(processors);
-        using var logFile = new FileLoggerProvider(logPath);
+        using var logFile = FileLoggerProvider.Open(logPath, "--log");
         using var logging = LoggerFactory.Create(logs => logs.AddProvider(logFile).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information));
+        using var cluster = EmbeddedKafkaCluster.Start(1, catalog.All);
+        var kafka = Settings.Kafka(configuration, cluster.BootstrapServers);
+        var endpoint = new ClusterEndpoint(cluster.BootstrapServers);
+        var metrics = Metrics.NewCustomRegistry();
+        using var serdes = new EventSerdes(kafka);
+        var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(metrics)) { MaxClockSkew = processors.MaxClockSkew };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders().AddProvider(logFile).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddStreamApplications(processors.Applications(), endpoint, kafka, processors, environment, embedded: true);
+        builder.Services.AddTrainer(new TrainerWorkerSettings(trainer, trainerSettings.Registry, trainerSettings.Worker, kafka, catalog, Embedded: true), endpoint, serdes, metrics);
+        using var host = builder.Build();
+        // The host's console lifetime turns Ctrl+C and SIGTERM into ApplicationStopping.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        await host.StartAsync(stopping.Token);
         try
         {
-            await output.WriteLineAsync($"Starting the embedded broker, the five stream processors and the trainer of '{trainer.ModelName}' (log: {logPath})...");
-            using var cluster = EmbeddedKafkaCluster.Start(1, catalog.All);
-            var kafka = Settings.Kafka(configuration, cluster.BootstrapServers);
-            var endpoint = new ClusterEndpoint(cluster.BootstrapServers);
-            var metrics = Metrics.NewCustomRegistry();
-            using var serdes = new EventSerdes(kafka);
-            var environment = new ProcessorEnvironment(catalog, serdes, TimeProvider.System, new ProcessorMetrics(metrics)) { MaxClockSkew = processors.MaxClockSkew };
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.ClearProviders().AddProvider(logFile).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
-            builder.Services.AddStreamApplications(processors.Applications(), endpoint, kafka, processors, environment, embedded: true);
-            builder.Services.AddTrainer(new TrainerWorkerSettings(trainer, registryOptions, workerOptions, kafka, catalog, Embedded: true), endpoint, serdes, metrics);
-            using var host = builder.Build();
-            await host.StartAsync(stopping.Token);
-
-            var timeline = new DemoTimeline(DateTimeOffset.UtcNow);
-            using var observer = new DemoObserver(cluster.BootstrapServers, catalog, serdes, timeline, routerOptions.DecisionThreshold ?? 0.5, TimeProvider.System);
-            var client = new ClientContext { Topics = catalog, Metrics = metrics, LoggerFactory = logging };
-            await using var router = new ModelRouter(kafka, routerOptions, client);
-            await using var predictions = new PredictionLogger(kafka, Settings.Publisher(configuration), client);
-            await using var feedback = new FeedbackReporter(kafka, Settings.Publisher(configuration), client);
-            var simulator = new Simulator(simulation, router, predictions, feedback, TimeProvider.System);
+            var timeline = new DemoTimeline(DateTimeOffset.UtcNow, trainer.ModelName);
+            await using var app = new SimulatedApp(configuration, kafka, new ClientContext { Topics = catalog, Metrics = metrics, LoggerFactory = logging });
+            using var observer = new DemoObserver(cluster.BootstrapServers, catalog, serdes, timeline, app.DecisionThreshold, TimeProvider.System, logging.CreateLogger<DemoObserver>());
             var clock = Stopwatch.StartNew();
-            var simulating = simulator.RunAsync(duration, stopping.Token);
-            var operating = ColdStartAsync(observer, kafka, catalog, trainer.ModelName, simulating, stopping.Token);
+            var simulating = app.RunAsync(duration, stopping.Token);
+            var operating = ColdStartAsync(observer, kafka, catalog, trainer.ModelName, coldStart, simulating, stopping.Token);
             var view = new DemoView(duration.TotalSeconds, simulation.DriftAt.TotalSeconds, simulation.Seed);
             var live = !parsed.GetValue(NoUiOption) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            await WatchAsync(view, observer, clock, simulating, live, output);
+            await WatchAsync(view, observer, clock, simulating, operating, live, output);
             await Task.WhenAll(simulating, operating);
 
-            await predictions.FlushAsync(stopping.Token);
-            await feedback.FlushAsync(stopping.Token);
             await output.WriteLineAsync("Traffic done; waiting for the processors to read the last events...");
-            var counters = simulator.Counters;
-            await WaitUntilAsync(() => observer.Query(t => t.Predictions >= counters.Predictions && t.Feedback >= counters.Feedback && t.Outcomes.Count >= counters.Feedback), TimeSpan.FromSeconds(30), stopping.Token);
+            var counters = app.Simulator.Counters;
+            if (await ReadBackAsync(observer, counters, TimeSpan.FromSeconds(30), stopping.Token) is { } missing)
+            {
+                await output.WriteLineAsync($"Not read back within 30 s: {missing}.");
+            }
 
             var summary = observer.Query(t => DemoSummary.From(t, counters, simulation, duration.TotalSeconds, observer.Unreadable));
-            if (parsed.GetValue(SummaryOption) is { } summaryFile)
-            {
-                await File.WriteAllTextAsync(summaryFile.FullName, JsonSerializer.Serialize(summary, SummaryJson), CancellationToken.None);
-            }
-
-            if (parsed.GetValue(ReportOption) is { } reportFile)
-            {
-                await File.WriteAllTextAsync(reportFile.FullName, observer.Query(t => DemoReport.Html(summary, t)), CancellationToken.None);
-            }
-
-            if (parsed.GetValue(ChartsOption) is { } charts)
-            {
-                charts.Create();
-                foreach (var (name, png) in observer.Query(t => DemoReport.Charts(summary, t).ToList()))
-                {
-                    await File.WriteAllBytesAsync(Path.Combine(charts.FullName, $"demo-{name}.png"), png, CancellationToken.None);
-                }
-            }
-
             await output.WriteLineAsync(Describe(summary, logPath));
-            await host.StopAsync(CancellationToken.None);
+            await WriteFilesAsync(parsed, summary, observer);
             return summary.LoopClosed && summary.Accounted ? Cli.Ok : Cli.Failed;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             await output.WriteLineAsync($"Interrupted (log: {logPath}).");
-            return Cli.Failed;
+            return Interrupted;
         }
         finally
         {
-            Console.CancelKeyPress -= interrupt;
+            await host.StopAsync(CancellationToken.None);
         }
     }
 
     /// <summary>
     /// The operator's part: once enough cold-start traffic is labeled, ask for the model's first
-    /// version with a manual trigger (`streamingcl trigger` does the same).
+    /// version with a manual trigger (`streamingcl trigger` does the same), then make sure it came.
     /// </summary>
-    private static async Task ColdStartAsync(DemoObserver observer, Kafka.KafkaOptions kafka, TopicCatalog catalog, string model, Task simulating, CancellationToken cancellation)
+    private static async Task ColdStartAsync(DemoObserver observer, Kafka.KafkaOptions kafka, TopicCatalog catalog, string model, int examples, Task simulating, CancellationToken cancellation)
     {
-        while (!simulating.IsCompleted)
+        while (!simulating.IsCompleted && observer.Query(t => t.Versions.Count) == 0)
         {
-            var (labeled, versions) = observer.Query(t => (t.Outcomes.Count(outcome => outcome.Version == 0), t.Versions.Count));
-            if (versions > 0)
+            var labeled = observer.Query(t => t.Outcomes.Count(outcome => outcome.Version == 0));
+            if (labeled < examples)
             {
-                return;
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellation);
+                continue;
             }
 
-            if (labeled >= DemoConfiguration.ColdStartExamples)
+            var trigger = TriggerCommand.Manual(model, $"cold start: {labeled} labeled examples served by popularity", null, "streamingcl demo (operator)", DateTimeOffset.UtcNow);
+            await TriggerCommand.PublishAsync(kafka, catalog[EventTopic.RetrainTriggers].Name, trigger, TimeSpan.FromSeconds(10));
+            await WaitUntilAsync(() => simulating.IsCompleted || observer.Query(t => t.Versions.Count) > 0, TimeSpan.FromSeconds(30), cancellation);
+            if (observer.Query(t => t.Versions.Count) == 0 && !simulating.IsCompleted)
             {
-                var trigger = TriggerCommand.Manual(model, $"cold start: {labeled} labeled examples served by popularity", null, "streamingcl demo (operator)", DateTimeOffset.UtcNow);
-                await TriggerCommand.PublishAsync(kafka, catalog[EventTopic.RetrainTriggers].Name, trigger, TimeSpan.FromSeconds(10));
-                return;
+                throw new InvalidOperationException($"The trainer published no first version of '{model}' within 30 s of the cold-start trigger: see the log.");
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellation);
         }
     }
 
-    private static async Task WatchAsync(DemoView view, DemoObserver observer, Stopwatch clock, Task simulating, bool live, TextWriter output)
+    private static async Task WatchAsync(DemoView view, DemoObserver observer, Stopwatch clock, Task simulating, Task operating, bool live, TextWriter output)
     {
         DemoSnapshot Snapshot() => observer.Query(t => DemoSnapshot.Of(t, clock.Elapsed.TotalSeconds));
+        bool Running() => !simulating.IsCompleted && !operating.IsFaulted;
+        var period = TimeSpan.FromMilliseconds(live ? 500 : 5000);
         if (live)
         {
             await AnsiConsole.Live(view.Render(Snapshot())).StartAsync(async context =>
             {
-                while (!simulating.IsCompleted)
+                while (Running())
                 {
-                    await Task.WhenAny(simulating, Task.Delay(TimeSpan.FromMilliseconds(500)));
+                    await Task.WhenAny(simulating, operating, Task.Delay(period));
                     context.UpdateTarget(view.Render(Snapshot()));
                 }
             });
+        }
+        else
+        {
+            while (Running())
+            {
+                await Task.WhenAny(simulating, operating, Task.Delay(period));
+                await output.WriteLineAsync(view.Line(Snapshot()));
+            }
+        }
+
+        if (operating.IsFaulted)
+        {
+            await operating; // the operator's failure, now rather than after the whole run
+        }
+    }
+
+    /// <summary>Waits until the observer has read every event the app sent and every labeled example of them; null when it has, else what is missing.</summary>
+    private static async Task<string?> ReadBackAsync(DemoObserver observer, SimulationCounters sent, TimeSpan timeout, CancellationToken cancellation)
+    {
+        string? Missing() => observer.Query(t =>
+        {
+            var gaps = new List<string>();
+            if (t.Predictions < sent.Predictions)
+            {
+                gaps.Add($"{sent.Predictions - t.Predictions} of {sent.Predictions} predictions");
+            }
+
+            if (t.Feedback < sent.Feedback)
+            {
+                gaps.Add($"{sent.Feedback - t.Feedback} of {sent.Feedback} feedback");
+            }
+
+            if (t.Outcomes.Count < sent.Feedback)
+            {
+                gaps.Add($"{sent.Feedback - t.Outcomes.Count} of {sent.Feedback} labeled examples");
+            }
+
+            return gaps.Count == 0 ? null : string.Join(", ", gaps);
+        });
+        await WaitUntilAsync(() => Missing() is null, timeout, cancellation);
+        return Missing();
+    }
+
+    /// <summary>The summary, report and charts asked for; the charts are drawn once.</summary>
+    private static async Task WriteFilesAsync(ParseResult parsed, DemoSummary summary, DemoObserver observer)
+    {
+        if (parsed.GetValue(SummaryOption) is { } summaryFile)
+        {
+            await File.WriteAllTextAsync(summaryFile.FullName, JsonSerializer.Serialize(summary, SummaryJson));
+        }
+
+        var (reportFile, chartsDirectory) = (parsed.GetValue(ReportOption), parsed.GetValue(ChartsOption));
+        if (reportFile is null && chartsDirectory is null)
+        {
             return;
         }
 
-        while (!simulating.IsCompleted)
+        var charts = observer.Query(t => DemoReport.Charts(summary, t));
+        if (reportFile is not null)
         {
-            await Task.WhenAny(simulating, Task.Delay(TimeSpan.FromSeconds(5)));
-            await output.WriteLineAsync(view.Line(Snapshot()));
+            await File.WriteAllTextAsync(reportFile.FullName, DemoReport.Html(summary, charts));
+        }
+
+        if (chartsDirectory is not null)
+        {
+            chartsDirectory.Create();
+            foreach (var chart in charts)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(chartsDirectory.FullName, $"demo-{chart.Name}.png"), chart.Png);
+            }
         }
     }
 
@@ -227,20 +269,19 @@ internal static class DemoCommand
 
     private static string Describe(DemoSummary summary, string logPath)
     {
-        static string Fraction(double? value) => value?.ToString("F3", CultureInfo.InvariantCulture) ?? "-";
-        static string At(double? seconds) => seconds is { } value ? $"{value:F1} s" : "never";
         var versions = string.Join(", ", summary.Versions.Select(version =>
-            $"v{version.Version} {DemoView.StageName(version.Stage)} ({version.TrainingKind.ToString().ToLowerInvariant()}, holdout AUC {Fraction(version.HoldoutAuc)})"));
-        var triggers = string.Join(", ", summary.Triggers.Select(trigger => $"{trigger.Kind.ToString().ToLowerInvariant()} at {trigger.At:F1} s"));
+            $"v{version.Version} {DemoFormat.Stage(version.Stage)} ({version.TrainingKind.ToString().ToLowerInvariant()}, holdout AUC {DemoFormat.Fraction(version.HoldoutAuc)})"));
+        var triggers = string.Join(", ", summary.Triggers.Select(trigger => string.Create(CultureInfo.InvariantCulture, $"{trigger.Kind.ToString().ToLowerInvariant()} at {trigger.At:F1} s")));
+        var accuracy = summary.Accuracy;
         return string.Create(CultureInfo.InvariantCulture, $"""
 
             {(summary.LoopClosed ? "The loop closed" : "The loop did NOT close")} in {summary.DurationSeconds:F0} s (seed {summary.Seed}):
               events       {summary.Events.Predictions} predictions, {summary.Events.Feedback} feedback, {summary.Events.LabeledExamples} labeled examples, {summary.Events.DeadLetters} dead letters{(summary.Accounted ? " (every event accounted for)" : " (NOT all accounted for)")}
-              drift        injected at {summary.DriftInjectedAt:F1} s, first detected at {At(summary.FirstDriftDetectedAt)}
+              drift        injected at {summary.DriftInjectedAt:F1} s, first detected at {(summary.FirstDriftDetectedAt is null ? "never" : DemoFormat.Seconds(summary.FirstDriftDetectedAt))}
               triggers     {(triggers.Length == 0 ? "none" : triggers)}
               versions     {(versions.Length == 0 ? "none" : versions)}
-              accuracy     {Fraction(summary.Accuracy.BeforeDrift)} before the drift, {Fraction(summary.Accuracy.AfterDriftBeforeUpdate)} after it, {Fraction(summary.Accuracy.AfterPromotion)} after the promotion
-              retraining   trigger to published version: p50 {summary.TriggerToPublishMs.P50:F0} ms, p95 {summary.TriggerToPublishMs.P95:F0} ms
+              accuracy     {DemoFormat.Fraction(accuracy.BeforeDrift)} before the drift, {DemoFormat.Fraction(accuracy.AfterDriftBeforeUpdate)} after it, {DemoFormat.Fraction(accuracy.AfterPromotion)} after the promotion
+              retraining   trigger to published version: p50 {DemoFormat.Milliseconds(summary.TriggerToPublishMs.P50)}, p95 {DemoFormat.Milliseconds(summary.TriggerToPublishMs.P95)}
               log          {logPath}
             """);
     }

@@ -56,15 +56,12 @@ internal static class SimulateCommand
         var kafka = Settings.Kafka(configuration, parsed.GetValue(BootstrapOption));
         var output = parsed.InvocationConfiguration.Output;
         using var logging = LoggerFactory.Create(logs => logs.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        var client = new ClientContext { Topics = Settings.Topics(configuration, kafka), LoggerFactory = logging };
-        await using var router = new ModelRouter(kafka, Settings.Router(configuration), client);
-        await using var predictions = new PredictionLogger(kafka, Settings.Publisher(configuration), client);
-        await using var feedback = new FeedbackReporter(kafka, Settings.Publisher(configuration), client);
-        var simulator = new Simulator(simulation, router, predictions, feedback, TimeProvider.System);
-        await simulator.RunAsync(TimeSpan.FromSeconds(seconds), cancellation);
-        await predictions.FlushAsync(cancellation);
-        await feedback.FlushAsync(cancellation);
-        var counters = simulator.Counters;
+        await using var app = new SimulatedApp(configuration, kafka, new ClientContext { Topics = Settings.Topics(configuration, kafka), LoggerFactory = logging });
+        // A router that has not read the registry yet would serve everything as a cold start.
+        var serving = await app.WaitForModelAsync(TimeSpan.FromSeconds(10), cancellation) ? $"'{ClickConcept.Model}' served by its registered versions" : $"no version of '{ClickConcept.Model}' yet: cold start";
+        await output.WriteLineAsync(serving);
+        await app.RunAsync(TimeSpan.FromSeconds(seconds), cancellation);
+        var counters = app.Simulator.Counters;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"{counters.Predictions} predictions ({counters.ColdStartPredictions} cold start, {counters.ShadowPredictions} shadow scores), {counters.Feedback} feedback ({counters.LostFeedback} lost) to {kafka.BootstrapServers}; the trend changed at {simulation.DriftAt.TotalSeconds:F0} s."));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using StreamingCL.Cli.Simulation;
+using StreamingCL.Kafka;
+using StreamingCL.Trainer;
 
 namespace StreamingCL.Cli.Demo;
 
@@ -12,8 +14,21 @@ namespace StreamingCL.Cli.Demo;
 /// </summary>
 internal static class DemoConfiguration
 {
-    /// <summary>Labeled cold-start examples (served by popularity) the demo waits for before asking for the first version.</summary>
-    public const int ColdStartExamples = 1_200;
+    /// <summary>
+    /// Labeled cold-start examples (served by popularity) the demo waits for before asking for the
+    /// first version: what the trainer needs, with half again for lost feedback and the holdout's
+    /// share. Fails naming the key when the drift would come before them.
+    /// </summary>
+    public static int ColdStartExamples(TrainerOptions trainer, SimulationOptions simulation)
+    {
+        var examples = (trainer.MinimumTrainingExamples + trainer.MinimumHoldoutExamples) * 3 / 2;
+        var seconds = (examples / (simulation.RequestsPerSecond * (1 - simulation.FeedbackLoss))) + simulation.MaxFeedbackDelay.TotalSeconds + 2;
+        InvalidConfigurationException.ThrowUnless(
+            simulation.DriftAt.TotalSeconds > seconds,
+            $"{SimulationOptions.SectionName}:{nameof(SimulationOptions.DriftAt)}",
+            $"comes at {simulation.DriftAt.TotalSeconds:F0} s, before the cold start can end (about {seconds:F0} s for {examples} labeled examples at {simulation.RequestsPerSecond} requests/s): make the run longer or the rate higher.");
+        return examples;
+    }
 
     public static IConfiguration Build(IConfiguration user, TimeSpan duration, int? seed) =>
         new ConfigurationBuilder()

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using StreamingCL.Kafka.Events;
 using StreamingCL.Kafka.Serialization;
 using StreamingCL.Kafka.Topics;
@@ -25,8 +26,9 @@ internal sealed class DemoObserver : IDisposable
     private readonly Thread _reader;
     private readonly Lock _gate = new();
     private long _unreadable;
+    private Exception? _failure;
 
-    public DemoObserver(string bootstrapServers, TopicCatalog catalog, EventSerdes serdes, DemoTimeline timeline, double decisionThreshold, TimeProvider time)
+    public DemoObserver(string bootstrapServers, TopicCatalog catalog, EventSerdes serdes, DemoTimeline timeline, double decisionThreshold, TimeProvider time, ILogger logger)
     {
         _timeline = timeline;
         _time = time;
@@ -47,7 +49,12 @@ internal sealed class DemoObserver : IDisposable
             GroupId = "streamingcl-demo-observer",
             EnableAutoCommit = false,
             FetchWaitMaxMs = 50,
-        }).Build();
+            IsolationLevel = IsolationLevel.ReadCommitted,
+        })
+            // librdkafka logs to stderr by default, over the live view.
+            .SetLogHandler((_, message) => logger.LogDebug("observer: {Message}", message.Message))
+            .SetErrorHandler((_, error) => logger.LogWarning("observer: {Reason}", error.Reason))
+            .Build();
         _consumer.Assign(Watched.SelectMany(topic => Enumerable.Range(0, catalog[topic].Partitions)
             .Select(partition => new TopicPartitionOffset(catalog[topic].Name, partition, Offset.Beginning))));
         _reader = new Thread(Read) { IsBackground = true, Name = "demo-observer" };
@@ -57,11 +64,12 @@ internal sealed class DemoObserver : IDisposable
     /// <summary>Records on the watched topics that did not decode (none in a healthy loop).</summary>
     public long Unreadable => Interlocked.Read(ref _unreadable);
 
+    /// <summary>Runs <paramref name="query"/> on the timeline; throws once the observer has stopped on an error.</summary>
     public T Query<T>(Func<DemoTimeline, T> query)
     {
         lock (_gate)
         {
-            return query(_timeline);
+            return _failure is null ? query(_timeline) : throw new InvalidOperationException($"The demo's observer stopped: {_failure.Message}", _failure);
         }
     }
 
@@ -76,23 +84,34 @@ internal sealed class DemoObserver : IDisposable
 
     private void Read()
     {
-        while (!_stopping.IsCancellationRequested)
+        try
         {
-            if (_consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { Message.Value: { } value } record)
+            while (!_stopping.IsCancellationRequested)
             {
-                continue;
-            }
+                if (_consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { Message.Value: { } value } record)
+                {
+                    continue;
+                }
 
+                lock (_gate)
+                {
+                    try
+                    {
+                        _handlers[record.Topic](value, record.Topic);
+                    }
+                    catch (EventDecodeException)
+                    {
+                        Interlocked.Increment(ref _unreadable);
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // A thread's exception would end the process: kept, and raised to the next query.
             lock (_gate)
             {
-                try
-                {
-                    _handlers[record.Topic](value, record.Topic);
-                }
-                catch (EventDecodeException)
-                {
-                    Interlocked.Increment(ref _unreadable);
-                }
+                _failure = e;
             }
         }
     }

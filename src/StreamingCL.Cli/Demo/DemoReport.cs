@@ -17,7 +17,8 @@ internal static class DemoReport
     private const int Height = 320;
     private const double BucketSeconds = 5;
 
-    public static string Html(DemoSummary summary, DemoTimeline timeline)
+    /// <summary>The report, with the charts <see cref="Charts"/> drew.</summary>
+    public static string Html(DemoSummary summary, IReadOnlyList<Chart> charts)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -27,15 +28,17 @@ internal static class DemoReport
             </head><body>
             <h1>StreamingCL demo: seed {{summary.Seed}}, {{summary.DurationSeconds:F0}} s</h1>
             <p>Loop closed: <b>{{(summary.LoopClosed ? "yes" : "no")}}</b>. Every event accounted for: <b>{{(summary.Accounted ? "yes" : "no")}}</b>.
-            Drift injected at {{summary.DriftInjectedAt:F0}} s, first detected at {{Seconds(summary.FirstDriftDetectedAt)}}.</p>
+            Drift injected at {{summary.DriftInjectedAt:F0}} s, first detected at {{DemoFormat.Seconds(summary.FirstDriftDetectedAt)}}.</p>
             <table><tr><th>predictions</th><th>shadow predictions</th><th>feedback</th><th>labeled examples</th><th>dead letters</th></tr>
             <tr><td>{{summary.Events.Predictions}}</td><td>{{summary.Events.ShadowPredictions}}</td><td>{{summary.Events.Feedback}}</td><td>{{summary.Events.LabeledExamples}}</td><td>{{summary.Events.DeadLetters}}</td></tr></table>
             <table><tr><th>accuracy before drift</th><th>after drift, before the update</th><th>after promotion</th><th>trigger to publish p50 / p95</th></tr>
-            <tr><td>{{Fraction(summary.Accuracy.BeforeDrift)}}</td><td>{{Fraction(summary.Accuracy.AfterDriftBeforeUpdate)}}</td><td>{{Fraction(summary.Accuracy.AfterPromotion)}}</td><td>{{Milliseconds(summary.TriggerToPublishMs.P50)}} / {{Milliseconds(summary.TriggerToPublishMs.P95)}}</td></tr></table>
+            <tr><td>{{DemoFormat.Fraction(summary.Accuracy.BeforeDrift)}}</td><td>{{DemoFormat.Fraction(summary.Accuracy.AfterDriftBeforeUpdate)}}</td><td>{{DemoFormat.Fraction(summary.Accuracy.AfterPromotion)}}</td><td>{{DemoFormat.Milliseconds(summary.TriggerToPublishMs.P50)}} / {{DemoFormat.Milliseconds(summary.TriggerToPublishMs.P95)}}</td></tr></table>
             """);
-        html.Append("<h2>Data drift of the production version</h2>").Append(Image(DriftChart(summary, timeline)));
-        html.Append("<h2>Accuracy by version</h2>").Append(Image(AccuracyChart(summary, timeline)));
-        html.Append("<h2>Traffic allocation</h2>").Append(Image(TrafficChart(summary, timeline)));
+        foreach (var chart in charts)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{chart.Title}</h2><img alt=\"{chart.Name}\" src=\"data:image/png;base64,{Convert.ToBase64String(chart.Png)}\">");
+        }
+
         html.Append("<h2>Triggers</h2><table><tr><th>at</th><th>kind</th><th>reason</th></tr>");
         foreach (var trigger in summary.Triggers)
         {
@@ -45,23 +48,23 @@ internal static class DemoReport
         html.Append("</table><h2>Versions</h2><table><tr><th>version</th><th>stage</th><th>training</th><th>holdout AUC</th><th>created</th><th>canary</th><th>production</th></tr>");
         foreach (var version in summary.Versions)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>v{version.Version}</td><td>{version.Stage}</td><td>{version.TrainingKind}</td><td>{Fraction(version.HoldoutAuc)}</td><td>{version.CreatedAt:F1} s</td><td>{Seconds(version.CanaryAt)}</td><td>{Seconds(version.ProductionAt)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>v{version.Version}</td><td>{version.Stage}</td><td>{version.TrainingKind}</td><td>{DemoFormat.Fraction(version.HoldoutAuc)}</td><td>{version.CreatedAt:F1} s</td><td>{DemoFormat.Seconds(version.CanaryAt)}</td><td>{DemoFormat.Seconds(version.ProductionAt)}</td></tr>");
         }
 
         return html.Append("</table></body></html>\n").ToString();
     }
 
-    /// <summary>The charts alone, as PNG files named after them (for the README).</summary>
-    public static IEnumerable<(string Name, byte[] Png)> Charts(DemoSummary summary, DemoTimeline timeline) =>
+    /// <summary>The charts, as PNG: for the report, and as files (--charts).</summary>
+    public static IReadOnlyList<Chart> Charts(DemoSummary summary, DemoTimeline timeline) =>
     [
-        ("drift", DriftChart(summary, timeline)),
-        ("accuracy", AccuracyChart(summary, timeline)),
-        ("traffic", TrafficChart(summary, timeline)),
+        new("drift", "Data drift of the production version", DriftChart(summary, timeline)),
+        new("accuracy", "Accuracy by version", AccuracyChart(summary, timeline)),
+        new("traffic", "Traffic allocation", TrafficChart(summary, timeline)),
     ];
 
     private static byte[] DriftChart(DemoSummary summary, DemoTimeline timeline)
     {
-        var plot = Chart("seconds", "PSI");
+        var plot = NewPlot("seconds", "PSI");
         var production = timeline.Drift.Where(point => point.Kind == DriftKind.Data && point.Version == timeline.ProductionAt(point.At) && double.IsFinite(point.Psi));
         foreach (var feature in production.GroupBy(point => point.Feature).OrderBy(group => group.Key, StringComparer.Ordinal))
         {
@@ -73,7 +76,7 @@ internal static class DemoReport
 
     private static byte[] AccuracyChart(DemoSummary summary, DemoTimeline timeline)
     {
-        var plot = Chart("seconds (prediction time)", $"accuracy per {BucketSeconds:F0} s");
+        var plot = NewPlot("seconds (prediction time)", $"accuracy per {BucketSeconds:F0} s");
         foreach (var version in timeline.Outcomes.GroupBy(outcome => outcome.Version).OrderBy(group => group.Key))
         {
             var buckets = version.GroupBy(outcome => Math.Floor(outcome.At / BucketSeconds)).Where(bucket => bucket.Count() >= 20).OrderBy(bucket => bucket.Key).ToList();
@@ -90,10 +93,10 @@ internal static class DemoReport
 
     private static byte[] TrafficChart(DemoSummary summary, DemoTimeline timeline)
     {
-        var plot = Chart("seconds", "share of traffic");
+        var plot = NewPlot("seconds", "share of traffic");
         foreach (var version in timeline.Allocations.SelectMany(allocation => allocation.Shares.Select(share => share.Version)).Distinct().Order())
         {
-            double[] at = [.. timeline.Allocations.Select(allocation => allocation.At), summary.DurationSeconds];
+            double[] at = [.. timeline.Allocations.Select(allocation => allocation.At), Math.Max(summary.DurationSeconds, timeline.Allocations[^1].At)];
             double[] share = [.. timeline.Allocations.Select(allocation => allocation.Shares.FirstOrDefault(s => s.Version == version).Weight), timeline.Allocations[^1].Shares.FirstOrDefault(s => s.Version == version).Weight];
             Line(plot, $"v{version}", at, share).ConnectStyle = ConnectStyle.StepHorizontal;
         }
@@ -102,7 +105,7 @@ internal static class DemoReport
         return Finish(plot, summary);
     }
 
-    private static Plot Chart(string x, string y)
+    private static Plot NewPlot(string x, string y)
     {
         var plot = new Plot();
         plot.XLabel(x);
@@ -139,11 +142,10 @@ internal static class DemoReport
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
-    private static string Image(byte[] png) => $"<img alt=\"chart\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
-
-    private static string Fraction(double? value) => value is { } number ? number.ToString("F3", CultureInfo.InvariantCulture) : "-";
-
-    private static string Seconds(double? value) => value is { } number ? number.ToString("F1", CultureInfo.InvariantCulture) + " s" : "-";
-
-    private static string Milliseconds(double? value) => value is { } number ? number.ToString("F0", CultureInfo.InvariantCulture) + " ms" : "-";
 }
+
+/// <summary>A chart of the report.</summary>
+/// <param name="Name">File name stem (demo-{Name}.png).</param>
+/// <param name="Title">Heading.</param>
+/// <param name="Png">The image.</param>
+internal sealed record Chart(string Name, string Title, byte[] Png);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using StreamingCL.Kafka.Events;
@@ -22,29 +23,29 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         grid.AddRow(new Markup("[grey]time[/]"), new Markup(Bar(now.At)));
         grid.AddRow(
             new Markup("[grey]events/s[/]"),
-            new Markup($"predictions [bold]{predictionRate,4:F0}[/]  feedback [bold]{feedbackRate,4:F0}[/]  labeled [bold]{labeledRate,4:F0}[/]  dead letters {DeadLetters(now.DeadLetters)}"));
+            new Markup(Invariant($"predictions [bold]{predictionRate,4:F0}[/]  feedback [bold]{feedbackRate,4:F0}[/]  labeled [bold]{labeledRate,4:F0}[/]  dead letters {DeadLetters(now.DeadLetters)}")));
         grid.AddRow(new Markup("[grey]serving[/]"), new Markup(Serving(now)));
         grid.AddRow(new Markup("[grey]drift[/]"), new Markup(Drift(now)));
         grid.AddRow(new Markup("[grey]accuracy[/]"), new Markup(now.RecentAccuracy.Count == 0
             ? "[grey]waiting for labels[/]"
-            : $"last {DemoSnapshot.RecentSeconds:F0} s: " + string.Join("  ", now.RecentAccuracy.Select(pair => $"v{pair.Version} [bold]{pair.Accuracy:F2}[/]"))));
+            : Invariant($"last {DemoSnapshot.RecentSeconds:F0} s: ") + string.Join("  ", now.RecentAccuracy.Select(pair => Invariant($"v{pair.Version} [bold]{pair.Accuracy:F2}[/]")))));
         grid.AddRow(new Markup("[grey]triggers[/]"), new Rows(now.Triggers.Count == 0
             ? [new Markup("[grey]none yet[/]")]
             : now.Triggers.Select(trigger => new Markup($"{Clock(trigger.At)} [yellow]{trigger.Kind.ToString().ToLowerInvariant(),-7}[/] {Markup.Escape(Shorten(trigger.Reason, 48))}"))));
         grid.AddRow(new Markup("[grey]versions[/]"), new Rows(now.Versions.Count == 0
             ? [new Markup("[grey]none yet: serving by popularity (cold start)[/]")]
             : now.Versions.TakeLast(4).Select(version => new Markup(
-                $"v{version.Version,-3} {StageMarkup(version.Stage, 11)} {version.Kind.ToString().ToLowerInvariant(),-9} holdout AUC {Number(version.HoldoutAuc)}"))));
-        return new Panel(grid).Header($" StreamingCL demo · seed {seed} · drift at {driftAt:F0} s ").Expand();
+                $"v{version.Version,-3} {StageMarkup(version.Stage, 11)} {version.Kind.ToString().ToLowerInvariant(),-9} holdout AUC {DemoFormat.Fraction(version.HoldoutAuc)}"))));
+        return new Panel(grid).Header(Invariant($" StreamingCL demo · seed {seed} · drift at {driftAt:F0} s ")).Expand();
     }
 
     /// <summary>The frame as one line of plain text, for logs.</summary>
     public string Line(DemoSnapshot now)
     {
         var (predictionRate, feedbackRate, _) = Rates(now);
-        var serving = now.Serving.Count == 0 ? "cold start" : string.Join(" ", now.Serving.Select(share => $"v{share.Version} {StageName(share.Stage)} {share.Share:P0}"));
+        var serving = now.Serving.Count == 0 ? "cold start" : string.Join(" ", now.Serving.Select(share => Invariant($"v{share.Version} {DemoFormat.Stage(share.Stage)} {share.Share:P0}")));
         var drifted = now.Drift.Where(feature => feature.Severity == DriftSeverity.Drift).Select(feature => feature.Feature).ToList();
-        var accuracy = string.Join(" ", now.RecentAccuracy.Select(pair => $"v{pair.Version} {pair.Accuracy:F2}"));
+        var accuracy = string.Join(" ", now.RecentAccuracy.Select(pair => Invariant($"v{pair.Version} {pair.Accuracy:F2}")));
         return string.Create(
             CultureInfo.InvariantCulture,
             $"[{now.At,3:F0} s] predictions {now.Predictions} ({predictionRate:F0}/s) feedback {now.Feedback} ({feedbackRate:F0}/s) labeled {now.LabeledExamples} dead letters {now.DeadLetters} | serving {serving} | drifted {(drifted.Count == 0 ? "none" : string.Join(",", drifted))} | accuracy {accuracy} | triggers {now.Triggers.Count}");
@@ -65,12 +66,12 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         var filled = (int)Math.Round(BarWidth * Math.Clamp(at / duration, 0, 1));
         var driftMark = (int)Math.Round(BarWidth * Math.Clamp(driftAt / duration, 0, 1));
         var cells = Enumerable.Range(0, BarWidth).Select(i => i == driftMark ? (i < filled ? "[red]┃[/]" : "[grey]┃[/]") : i < filled ? "[green]━[/]" : "[grey]━[/]");
-        return $"{string.Concat(cells)} {Math.Min(at, duration),3:F0} / {duration:F0} s";
+        return Invariant($"{string.Concat(cells)} {Math.Min(at, duration),3:F0} / {duration:F0} s");
     }
 
     private static string Serving(DemoSnapshot now) => now.Serving.Count == 0
         ? "[grey]cold start: by popularity until the first version[/]"
-        : string.Join("   ", now.Serving.Select(share => $"v{share.Version} {StageMarkup(share.Stage)} [bold]{share.Share:P0}[/]"));
+        : string.Join("   ", now.Serving.Select(share => Invariant($"v{share.Version} {StageMarkup(share.Stage)} [bold]{share.Share:P0}[/]")));
 
     private static string Drift(DemoSnapshot now)
     {
@@ -93,12 +94,10 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
         _ => $"[green]{text}[/]",
     };
 
-    public static string StageName(ModelStage stage) => stage == ModelStage.RolledBack ? "rolled back" : stage.ToString().ToLowerInvariant();
-
     // Padded before the markup, so that columns line up.
     private static string StageMarkup(ModelStage stage, int width = 0)
     {
-        var text = StageName(stage).PadRight(width);
+        var text = DemoFormat.Stage(stage).PadRight(width);
         return stage switch
         {
             ModelStage.Production => $"[green]{text}[/]",
@@ -112,8 +111,6 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
     private static string DeadLetters(long count) => count == 0 ? "[green]0[/]" : $"[red bold]{count}[/]";
 
     private static string Clock(double seconds) => $"{(int)seconds / 60:00}:{(int)seconds % 60:00}";
-
-    private static string Number(double? value) => value is { } number ? number.ToString("F3", CultureInfo.InvariantCulture) : "-";
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

@@ -26,7 +26,7 @@ internal sealed class ScratchStateDirectory : IDisposable
         {
             Directory.Delete(_path, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A store file still held open: the directory is unique to this run, so leaving it is harmless.
         }

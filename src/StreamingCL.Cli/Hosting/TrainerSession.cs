@@ -524,10 +524,10 @@ internal sealed class TrainerSession : IDisposable
             return;
         }
 
-        if (RegistryPolicy.AnsweredBy(_registry, trigger) is { } rollout)
+        if (_policy.AnsweredBy(_registry, trigger, _clock.GetUtcNow()) is { } answer)
         {
             _metrics.Trigger(_model, "answered");
-            _logger.LogInformation("Trigger {Trigger} of {Model}: answered by v{Version}, rolling out as {Stage}", trigger.TriggerId, _model, rollout.Version, rollout.Stage);
+            _logger.LogInformation("Trigger {Trigger} of {Model}: answered by v{Version} ({Stage})", trigger.TriggerId, _model, answer.Version, answer.Stage);
             return;
         }
 

@@ -10,12 +10,16 @@ namespace StreamingCL.Cli.Simulation;
 /// <see cref="ClickConcept"/>, and their feedback comes back after a delay, or never, through the
 /// <see cref="FeedbackReporter"/>. Every draw comes from one seeded generator in one loop.
 /// </summary>
-internal sealed class Simulator(SimulationOptions options, ModelRouter router, PredictionLogger predictions, FeedbackReporter feedback, TimeProvider time)
+internal sealed class Simulator(SimulationOptions options, ModelRouter router, PredictionLogger predictions, FeedbackReporter feedback, double decisionThreshold, TimeProvider time)
 {
     private const string ColdStartVariant = "cold-start";
 
     private readonly PriorityQueue<Feedback, DateTimeOffset> _pending = new();
 
+    // Ids must not repeat across runs of the same seed inside the join's window; the draws do.
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>What was sent; complete once <see cref="RunAsync"/> has returned.</summary>
     public SimulationCounters Counters { get; } = new();
 
     /// <summary>
@@ -34,11 +38,15 @@ internal sealed class Simulator(SimulationOptions options, ModelRouter router, P
         while (served < total)
         {
             var elapsed = time.GetElapsedTime(started);
-            Counters.Elapsed = elapsed;
             for (var due = Math.Min(total, (long)(elapsed.TotalSeconds * options.RequestsPerSecond)); served < due; served++)
             {
-                var scheduled = TimeSpan.FromSeconds(served / options.RequestsPerSecond);
-                await ServeAsync($"req-{options.Seed}-{served}", random, options.DriftShare(scheduled), cancellation);
+                var driftShare = options.DriftShare(TimeSpan.FromSeconds(served / options.RequestsPerSecond));
+                if (driftShare > 0)
+                {
+                    Counters.DriftStartedAt ??= time.GetUtcNow();
+                }
+
+                await ServeAsync($"req-{_run}-{served}", random, driftShare, cancellation);
             }
 
             await DeliverFeedbackAsync(time.GetUtcNow(), cancellation);
@@ -58,14 +66,16 @@ internal sealed class Simulator(SimulationOptions options, ModelRouter router, P
         var unit = $"user-{random.Next(options.Units)}";
         var prediction = Predict(id, unit, request);
         await predictions.LogAsync(prediction, cancellationToken: cancellation);
-        Counters.Served(prediction.ModelVersion, prediction.Shadows.Count);
+        Counters.Predictions++;
+        Counters.ShadowPredictions += prediction.Shadows.Count;
+        Counters.ColdStartPredictions += prediction.ModelVersion == 0 ? 1 : 0;
 
         var clicked = random.NextDouble() < request.ClickProbability;
         var lost = random.NextDouble() < options.FeedbackLoss;
         var delay = options.MinFeedbackDelay + ((options.MaxFeedbackDelay - options.MinFeedbackDelay) * random.NextDouble());
         if (lost)
         {
-            Counters.FeedbackLost();
+            Counters.LostFeedback++;
             return;
         }
 
@@ -75,27 +85,33 @@ internal sealed class Simulator(SimulationOptions options, ModelRouter router, P
 
     private RoutedPrediction Predict(string id, string unit, Request request)
     {
-        try
+        // The router's models are checked first: an exception per cold-start request would cost more than the request.
+        if (router.Models.Contains(ClickConcept.Model))
         {
-            return router.Predict(ClickConcept.Model, unit, request.Numeric, request.Categorical) with { PredictionId = id };
-        }
-        catch (UnknownModelException)
-        {
-            var score = ClickConcept.ColdStartScore(request);
-            return new RoutedPrediction
+            try
             {
-                PredictionId = id,
-                ModelName = ClickConcept.Model,
-                ModelVersion = 0,
-                UnitId = unit,
-                Variant = ColdStartVariant,
-                Score = score,
-                PredictedLabel = score >= 0.5 ? 1 : 0,
-                Timestamp = time.GetUtcNow(),
-                NumericFeatures = request.Numeric,
-                CategoricalFeatures = request.Categorical,
-            };
+                return router.Predict(ClickConcept.Model, unit, request.Numeric, request.Categorical) with { PredictionId = id };
+            }
+            catch (UnknownModelException)
+            {
+                // The model's last servable version went away between the check and the call.
+            }
         }
+
+        var score = ClickConcept.ColdStartScore(request);
+        return new RoutedPrediction
+        {
+            PredictionId = id,
+            ModelName = ClickConcept.Model,
+            ModelVersion = 0,
+            UnitId = unit,
+            Variant = ColdStartVariant,
+            Score = score,
+            PredictedLabel = score >= decisionThreshold ? 1 : 0,
+            Timestamp = time.GetUtcNow(),
+            NumericFeatures = request.Numeric,
+            CategoricalFeatures = request.Categorical,
+        };
     }
 
     private async Task DeliverFeedbackAsync(DateTimeOffset now, CancellationToken cancellation)
@@ -104,48 +120,24 @@ internal sealed class Simulator(SimulationOptions options, ModelRouter router, P
         {
             _pending.Dequeue();
             await feedback.ReportAsync(next, cancellation);
-            Counters.FeedbackSent();
+            Counters.Feedback++;
         }
     }
 }
 
-/// <summary>What the simulator has done so far; read by the demo's view while it runs.</summary>
+/// <summary>What the simulator sent (cold-start predictions were served by popularity, before the model's first version).</summary>
 internal sealed class SimulationCounters
 {
-    private long _predictions;
-    private long _coldStart;
-    private long _shadow;
-    private long _feedback;
-    private long _lost;
-    private long _elapsedTicks;
+    public long Predictions { get; set; }
 
-    public long Predictions => Interlocked.Read(ref _predictions);
+    public long ColdStartPredictions { get; set; }
 
-    public long ColdStartPredictions => Interlocked.Read(ref _coldStart);
+    public long ShadowPredictions { get; set; }
 
-    public long ShadowPredictions => Interlocked.Read(ref _shadow);
+    public long Feedback { get; set; }
 
-    public long Feedback => Interlocked.Read(ref _feedback);
+    public long LostFeedback { get; set; }
 
-    public long LostFeedback => Interlocked.Read(ref _lost);
-
-    public TimeSpan Elapsed
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
-        set => Interlocked.Exchange(ref _elapsedTicks, value.Ticks);
-    }
-
-    public void Served(int version, int shadows)
-    {
-        Interlocked.Increment(ref _predictions);
-        Interlocked.Add(ref _shadow, shadows);
-        if (version == 0)
-        {
-            Interlocked.Increment(ref _coldStart);
-        }
-    }
-
-    public void FeedbackSent() => Interlocked.Increment(ref _feedback);
-
-    public void FeedbackLost() => Interlocked.Increment(ref _lost);
+    /// <summary>When the first request after the change of trend was served (the schedule's DriftAt, as late as the app served it).</summary>
+    public DateTimeOffset? DriftStartedAt { get; set; }
 }
