@@ -36,12 +36,7 @@ internal static class Settings
             .Aggregate(catalog, (withInternal, application) => withInternal.With(application.InternalTopics(planning)));
     }
 
-    public static ProcessorsOptions Processors(IConfiguration configuration)
-    {
-        var options = Bind<ProcessorsOptions>(configuration, ProcessorsOptions.SectionName);
-        options.Validate();
-        return options;
-    }
+    public static ProcessorsOptions Processors(IConfiguration configuration) => Validated(Bind<ProcessorsOptions>(configuration, ProcessorsOptions.SectionName), options => options.Validate());
 
     /// <summary>The trainer's options, not yet validated: a command may complete them first (the model, inferred features).</summary>
     public static TrainerOptions Trainer(IConfiguration configuration) => Bind<TrainerOptions>(configuration, TrainerOptions.SectionName);
@@ -64,31 +59,17 @@ internal static class Settings
         return options;
     }
 
-    public static TrainerWorkerOptions TrainerWorker(IConfiguration configuration)
-    {
-        var options = Bind<TrainerWorkerOptions>(configuration, TrainerWorkerOptions.SectionName);
-        options.Validate();
-        return options;
-    }
+    public static TrainerWorkerOptions TrainerWorker(IConfiguration configuration) => Validated(Bind<TrainerWorkerOptions>(configuration, TrainerWorkerOptions.SectionName), options => options.Validate());
 
-    public static ModelRouterOptions Router(IConfiguration configuration)
-    {
-        var options = Bind<ModelRouterOptions>(configuration, ModelRouterOptions.SectionName);
-        options.Validate();
-        return options;
-    }
+    public static ModelRouterOptions Router(IConfiguration configuration) => Validated(Bind<ModelRouterOptions>(configuration, ModelRouterOptions.SectionName), options => options.Validate());
 
-    public static PublisherOptions Publisher(IConfiguration configuration)
-    {
-        var options = Bind<PublisherOptions>(configuration, PublisherOptions.SectionName);
-        options.Validate();
-        return options;
-    }
+    public static PublisherOptions Publisher(IConfiguration configuration) => Validated(Bind<PublisherOptions>(configuration, PublisherOptions.SectionName), options => options.Validate());
 
-    public static SimulationOptions Simulation(IConfiguration configuration)
+    public static SimulationOptions Simulation(IConfiguration configuration) => Validated(Bind<SimulationOptions>(configuration, SimulationOptions.SectionName), options => options.Validate());
+
+    private static T Validated<T>(T options, Action<T> validate)
     {
-        var options = Bind<SimulationOptions>(configuration, SimulationOptions.SectionName);
-        options.Validate();
+        validate(options);
         return options;
     }
 

@@ -57,6 +57,64 @@ public sealed class DeploymentFilesTests
         Assert.Equal(3, kafka.ReplicationFactor);
     }
 
+    [Fact]
+    public void Every_worker_runs_a_command_the_cli_accepts_with_settings_it_knows()
+    {
+        var workers = ComposeWorkers().Concat(KubernetesWorkers()).ToList();
+
+        Assert.Equal(["compose/processors", "compose/simulator", "compose/topics", "compose/trainer", "k8s/processors", "k8s/topics", "k8s/trainer"], workers.Select(worker => worker.Name).Order());
+        foreach (var (name, args, environment) in workers)
+        {
+            var parsed = Cli.Build().Parse(args);
+            Assert.True(parsed.Errors.Count == 0, $"{name}: {string.Join("; ", parsed.Errors.Select(error => error.Message))}");
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(environment.ToDictionary(pair => pair.Key.Replace("__", ":", StringComparison.Ordinal), pair => (string?)pair.Value))
+                .Build();
+            Settings.Processors(configuration);
+            Settings.Simulation(configuration);
+            if (args.Contains("trainer"))
+            {
+                Settings.Trainer(configuration).Validate();
+            }
+
+            Assert.NotEmpty(Settings.Kafka(configuration).BootstrapServers);
+        }
+    }
+
+    private static IEnumerable<(string Name, string[] Args, Dictionary<string, string> Environment)> ComposeWorkers()
+    {
+        var compose = ReadYaml(Path.Combine(RepositoryPaths.Root, "docker-compose.yml")).Single();
+        foreach (var service in compose.GetProperty("services").EnumerateObject().Where(service => service.Value.TryGetProperty("build", out _)))
+        {
+            yield return (
+                $"compose/{service.Name}",
+                [.. service.Value.GetProperty("command").EnumerateArray().Select(arg => arg.GetString()!)],
+                service.Value.GetProperty("environment").EnumerateObject().ToDictionary(pair => pair.Name, pair => pair.Value.GetString()!));
+        }
+    }
+
+    private static IEnumerable<(string Name, string[] Args, Dictionary<string, string> Environment)> KubernetesWorkers()
+    {
+        var shared = ReadYaml(Path.Combine(RepositoryPaths.Root, "k8s", "10-configmap.yaml")).Single().GetProperty("data").EnumerateObject()
+            .ToDictionary(pair => pair.Name, pair => pair.Value.GetString()!);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "k8s"), "*.yaml"))
+        {
+            foreach (var manifest in ReadYaml(file).Where(manifest => manifest.GetProperty("kind").GetString() is "Deployment" or "Job"))
+            {
+                foreach (var container in manifest.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers").EnumerateArray())
+                {
+                    var environment = new Dictionary<string, string>(shared);
+                    foreach (var variable in container.TryGetProperty("env", out var env) ? env.EnumerateArray() : default(JsonElement.ArrayEnumerator))
+                    {
+                        environment[variable.GetProperty("name").GetString()!] = variable.GetProperty("value").GetString()!;
+                    }
+
+                    yield return ($"k8s/{container.GetProperty("name").GetString()}", [.. container.GetProperty("args").EnumerateArray().Select(arg => arg.GetString()!)], environment);
+                }
+            }
+        }
+    }
+
     private static List<JsonElement> ReadYaml(string path)
     {
         var (exitCode, output) = Run(
