@@ -181,7 +181,7 @@ internal static class DemoCommand
             {
                 while (Running())
                 {
-                    await Task.WhenAny(simulating, operating, Task.Delay(period));
+                    await Task.WhenAny(simulating, Task.Delay(period)); // the operator is done early: not a wake-up
                     context.UpdateTarget(view.Render(Snapshot()));
                 }
             });
@@ -190,7 +190,7 @@ internal static class DemoCommand
         {
             while (Running())
             {
-                await Task.WhenAny(simulating, operating, Task.Delay(period));
+                await Task.WhenAny(simulating, Task.Delay(period)); // the operator is done early: not a wake-up
                 await output.WriteLineAsync(view.Line(Snapshot()));
             }
         }

@@ -77,7 +77,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
     {
         if (now.Drift.Count == 0)
         {
-            return "[grey]no window closed yet[/]";
+            return "[grey]no window of the production version closed yet[/]";
         }
 
         // The three most drifted features fit one line of 80 columns.
