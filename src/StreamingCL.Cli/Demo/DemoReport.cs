@@ -129,12 +129,14 @@ internal static class DemoReport
         drift.Text = "drift injected";
         drift.Color = Colors.Red;
         drift.LinePattern = LinePattern.Dashed;
+        drift.LabelOppositeAxis = true; // above the plot, clear of the axis' numbers
         foreach (var trigger in summary.Triggers)
         {
             var mark = plot.Add.VerticalLine(trigger.At);
             mark.Text = trigger.Kind.ToString().ToLowerInvariant();
             mark.Color = Colors.Orange;
             mark.LinePattern = LinePattern.Dotted;
+            mark.LabelOppositeAxis = true;
         }
 
         plot.Axes.SetLimitsX(0, summary.DurationSeconds);
