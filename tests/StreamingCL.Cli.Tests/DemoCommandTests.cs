@@ -67,7 +67,7 @@ public sealed class DemoCommandTests
     }
 
     [Theory]
-    [InlineData("--duration", "5", "--duration must be at least 30 seconds, was 5.")]
+    [InlineData("--duration", "30", "--duration must be at least 45 seconds, was 30.")]
     [InlineData("--summary", "/no/such/dir/summary.json", "directory /no/such/dir does not exist")]
     public async Task Bad_options_are_refused_before_anything_starts(string option, string value, string message)
     {

@@ -61,7 +61,10 @@ public sealed class DriftOptions
     /// </summary>
     public int MaxCategories { get; set; } = 200;
 
-    /// <summary>Thresholds from statistics to severity (warning and drift).</summary>
+    /// <summary>
+    /// Thresholds from statistics to severity: PsiWarning and PsiDrift, applied when the chi-square
+    /// p-value is below ChiSquarePValue (see <see cref="DriftThresholds.ForSignificantPsi"/>).
+    /// </summary>
     public DriftThresholds Thresholds { get; set; } = new();
 
     /// <summary>Change detector over the error stream (concept drift), by River name.</summary>

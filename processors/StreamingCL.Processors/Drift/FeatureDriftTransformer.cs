@@ -20,11 +20,13 @@ internal sealed record StreamTime(long Milliseconds);
 /// one model version (shadow ones included, under their own version). Stream time is the largest
 /// prediction timestamp seen by the task. A window closes on the first prediction that brings
 /// stream time to its end + <see cref="DriftOptions.WindowGrace"/> or beyond: then each of its
-/// features gets one DriftMetric (numeric: psi, js_distance; categorical: also chi2_statistic,
-/// chi2_p_value), with the severity of the worse of the PSI and Jensen-Shannon verdicts. The
-/// chi-square p-value is published for information only: with thousands of values per window it
-/// flags trivial shifts, and at p &lt; 0.05 one stable window in twenty (as the numeric KS would),
-/// so effect sizes decide.</item>
+/// features gets one DriftMetric (psi, js_distance, chi2_statistic, chi2_p_value: a goodness of fit
+/// to a numeric reference's shares, a test of homogeneity with a categorical reference's counts)
+/// whose severity is PSI's, confirmed by the chi-square test
+/// (<see cref="DriftThresholds.ForSignificantPsi"/>): with thousands of values per window the test
+/// alone flags trivial shifts, with a few hundred PSI alone flags noise. Jensen-Shannon is
+/// published for information: its usual threshold, 0.1, matches a PSI of about 0.055, below PSI's
+/// own warning level.</item>
 /// <item>A prediction later than that for some of its windows is still counted in its open ones
 /// but never reopens a closed one: it is counted as skipped (reason late).</item>
 /// <item>The reference of a feature is the one the version's ModelVersion published; a published
@@ -319,9 +321,14 @@ internal sealed class FeatureDriftTransformer(DriftOptions options, ProcessorEnv
         }
 
         var psi = counts.PopulationStabilityIndex();
-        var jensenShannon = counts.JensenShannonDistance();
-        var verdict = (DriftVerdict)Math.Max((int)options.Thresholds.ForPsi(psi), (int)options.Thresholds.ForJensenShannon(jensenShannon));
-        Emit(window, feature, numeric.Count, new() { ["psi"] = psi, ["js_distance"] = jensenShannon }, verdict);
+        var chiSquare = counts.ChiSquareGoodnessOfFit();
+        Emit(window, feature, numeric.Count, new()
+        {
+            ["psi"] = psi,
+            ["js_distance"] = counts.JensenShannonDistance(),
+            ["chi2_statistic"] = chiSquare.Statistic,
+            ["chi2_p_value"] = chiSquare.PValue,
+        }, options.Thresholds.ForSignificantPsi(psi, chiSquare.PValue));
     }
 
     private void CloseCategorical(WindowState window, string feature, Dictionary<string, long> categories, LoadedReferences? references, VersionReferences firstWindows)
@@ -346,7 +353,7 @@ internal sealed class FeatureDriftTransformer(DriftOptions options, ProcessorEnv
             ["js_distance"] = report.JensenShannonDistance,
             ["chi2_statistic"] = report.ChiSquare.Statistic,
             ["chi2_p_value"] = report.ChiSquare.PValue,
-        }, (DriftVerdict)Math.Max((int)report.PsiVerdict, (int)report.JensenShannonVerdict));
+        }, options.Thresholds.ForSignificantPsi(report.PopulationStabilityIndex, report.ChiSquare.PValue));
     }
 
     /// <summary>Whether a feature's window can be compared, or become its reference; counts why not.</summary>

@@ -65,10 +65,11 @@ internal static class DemoCommand
     {
         var duration = TimeSpan.FromSeconds(parsed.GetValue(DurationOption));
         // A cycle needs the cold start (about 7 s), the drift at a third of the run, detection,
-        // retraining and two ramp steps: 30 s is the least where one can fit at all.
-        if (duration < TimeSpan.FromSeconds(30))
+        // retraining (the first challenger is often rejected: too few post-drift examples yet) and
+        // the ramp: 45 s is the least where one fits; at 30 s the canary is still ramping at the end.
+        if (duration < TimeSpan.FromSeconds(45))
         {
-            throw new CliInputException($"--duration must be at least 30 seconds, was {duration.TotalSeconds}.");
+            throw new CliInputException($"--duration must be at least 45 seconds, was {duration.TotalSeconds}.");
         }
 
         foreach (var file in new[] { parsed.GetValue(SummaryOption), parsed.GetValue(ReportOption), parsed.GetValue(LogOption) })

@@ -39,7 +39,12 @@ internal sealed class DemoObserver : IDisposable
             [catalog[EventTopic.LabeledExamples].Name] = (bytes, topic) => timeline.Add(serdes.For<LabeledExample>().Deserialize(bytes, topic), decisionThreshold),
             [catalog[EventTopic.DeadLetters].Name] = (bytes, topic) => timeline.Add(serdes.For<DeadLetter>().Deserialize(bytes, topic)),
             [catalog[EventTopic.DriftMetrics].Name] = (bytes, topic) => timeline.Add(serdes.For<DriftMetric>().Deserialize(bytes, topic), _time.GetUtcNow()),
-            [catalog[EventTopic.RetrainTriggers].Name] = (bytes, topic) => timeline.Add(serdes.For<RetrainTrigger>().Deserialize(bytes, topic), _time.GetUtcNow()),
+            [catalog[EventTopic.RetrainTriggers].Name] = (bytes, topic) =>
+            {
+                var trigger = serdes.For<RetrainTrigger>().Deserialize(bytes, topic);
+                logger.LogInformation("Trigger {Id}: {Reason} Evidence: {Evidence}", trigger.TriggerId, trigger.Reason, string.Join(", ", trigger.Evidence.Select(pair => $"{pair.Key}={pair.Value:G4}")));
+                timeline.Add(trigger, _time.GetUtcNow());
+            },
             [catalog[EventTopic.ModelUpdates].Name] = (bytes, topic) => timeline.Add(serdes.For<ModelVersion>().Deserialize(bytes, topic)),
             [catalog[EventTopic.TrafficAllocations].Name] = (bytes, topic) => timeline.Add(serdes.For<TrafficAllocation>().Deserialize(bytes, topic)),
         };

@@ -16,6 +16,7 @@ internal static class DemoReport
     private const int Width = 900;
     private const int Height = 320;
     private const double BucketSeconds = 5;
+    private const float TriggerLabelHeight = 24; // pixels above the plot for the labels of the triggers
 
     /// <summary>The report, with the charts <see cref="Charts"/> drew.</summary>
     public static string Html(DemoSummary summary, IReadOnlyList<Chart> charts)
@@ -125,11 +126,12 @@ internal static class DemoReport
     // Marks the injected drift and the triggers, and renders.
     private static byte[] Finish(Plot plot, DemoSummary summary)
     {
+        // The injection in the legend, the triggers labelled above the plot: a trigger follows the
+        // injection within seconds, and two labels there would overlap.
         var drift = plot.Add.VerticalLine(summary.DriftInjectedAt);
-        drift.Text = "drift injected";
+        drift.LegendText = "drift injected";
         drift.Color = Colors.Red;
         drift.LinePattern = LinePattern.Dashed;
-        drift.LabelOppositeAxis = true; // above the plot, clear of the axis' numbers
         foreach (var trigger in summary.Triggers)
         {
             var mark = plot.Add.VerticalLine(trigger.At);
@@ -138,6 +140,8 @@ internal static class DemoReport
             mark.LinePattern = LinePattern.Dotted;
             mark.LabelOppositeAxis = true;
         }
+
+        plot.Axes.Top.MinimumSize = TriggerLabelHeight;
 
         plot.Axes.SetLimitsX(0, summary.DurationSeconds);
         plot.ShowLegend(Alignment.UpperRight);

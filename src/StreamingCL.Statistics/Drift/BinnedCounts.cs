@@ -1,8 +1,10 @@
+using StreamingCL.Statistics.Distributions;
+
 namespace StreamingCL.Statistics.Drift;
 
 /// <summary>
 /// Streaming histogram of current values over a <see cref="ReferenceProfile"/>'s fixed bins, for
-/// PSI and Jensen-Shannon against that profile. <see cref="Add"/> is a binary search and an
+/// PSI, Jensen-Shannon and the chi-square test against that profile. <see cref="Add"/> is a binary search and an
 /// increment: no allocation. Not thread-safe; use one instance per stream partition.
 /// </summary>
 public sealed class BinnedCounts
@@ -82,6 +84,40 @@ public sealed class BinnedCounts
     {
         Span<double> current = _counts.Length <= MaxStackBins ? stackalloc double[_counts.Length] : new double[_counts.Length];
         return ShareDivergence.JensenShannonDistance(Profile.ShareSpan, CurrentShares(current));
+    }
+
+    /// <summary>
+    /// Pearson chi-square goodness-of-fit test of the counts against the profile's shares taken as
+    /// exact (scipy.stats.chisquare(counts, n x shares)); degrees of freedom: bins with a positive
+    /// share - 1. Values in a bin the profile gives no share make the statistic infinite (p = 0).
+    /// </summary>
+    public ChiSquareTestResult ChiSquareGoodnessOfFit()
+    {
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("No values have been added: drift against the profile is undefined.");
+        }
+
+        var shares = Profile.ShareSpan;
+        var statistic = 0.0;
+        var bins = 0;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            if (shares[i] == 0)
+            {
+                statistic += _counts[i] > 0 ? double.PositiveInfinity : 0.0;
+                continue;
+            }
+
+            bins++;
+            var expected = shares[i] * Count;
+            var deviation = _counts[i] - expected;
+            statistic += deviation * deviation / expected;
+        }
+
+        var degreesOfFreedom = bins - 1;
+        var pValue = double.IsPositiveInfinity(statistic) ? 0.0 : degreesOfFreedom == 0 ? 1.0 : ChiSquare.Survival(statistic, degreesOfFreedom);
+        return new ChiSquareTestResult(statistic, degreesOfFreedom, pValue);
     }
 
     private ReadOnlySpan<double> CurrentShares(Span<double> shares)

@@ -32,6 +32,15 @@ public sealed record DriftThresholds
     public DriftVerdict ForPsi(double psi) =>
         psi >= PsiDrift ? DriftVerdict.Drift : psi >= PsiWarning ? DriftVerdict.Warning : DriftVerdict.Stable;
 
+    /// <summary>
+    /// Verdict for a window binned against a reference: the PSI's, provided the chi-square test
+    /// finds the shift significant (p &lt; <see cref="ChiSquarePValue"/>), Stable otherwise. The
+    /// effect size decides for large windows, the test guards small ones, where sampling noise
+    /// alone gives a PSI of about (bins - 1) / n.
+    /// </summary>
+    public DriftVerdict ForSignificantPsi(double psi, double chiSquarePValue) =>
+        ForChiSquare(chiSquarePValue) == DriftVerdict.Drift ? ForPsi(psi) : DriftVerdict.Stable;
+
     /// <summary>Verdict for a Kolmogorov-Smirnov p-value.</summary>
     public DriftVerdict ForKolmogorovSmirnov(double pValue) => Below(pValue, KolmogorovSmirnovPValue);
 

@@ -53,6 +53,28 @@ public sealed class DriftTopologyTests : IDisposable
     }
 
     [Fact]
+    public void A_small_window_whose_psi_is_sampling_noise_is_not_drift()
+    {
+        Run();
+        Publish(1, new FeatureProfile("a", [1, 2, 3, 4, 5, 6, 7, 8, 9], [], [.. Enumerable.Repeat(0.1, 10)], 1000));
+        // 40 values over ten equally likely bins: PSI 0.40 (drift by itself), chi-square 13 on 9 degrees of freedom (p = 0.16).
+        int[] perBin = [7, 1, 6, 2, 4, 4, 7, 1, 6, 2];
+        var values = perBin.SelectMany((count, bin) => Enumerable.Repeat(bin + 0.5, count)).ToArray();
+        for (var i = 0; i < values.Length; i++)
+        {
+            Predict(1, Start.AddSeconds(i), 0.5, new() { ["a"] = values[i] });
+        }
+
+        Predict(1, Start + Size + Grace, 0.5, []);
+
+        var metric = Assert.Single(Metrics(), metric => metric.Feature == "a");
+        Assert.Equal(DriftVerdict.Drift, DriftThresholds.Default.ForPsi(metric.Statistics["psi"]));
+        Assert.Equal(13.0, metric.Statistics["chi2_statistic"], 9);
+        Assert.True(metric.Statistics["chi2_p_value"] > 0.1);
+        Assert.Equal(DriftSeverity.None, metric.Severity);
+    }
+
+    [Fact]
     public void A_window_closes_when_stream_time_reaches_its_end_plus_the_grace_and_not_before()
     {
         Run();
@@ -399,10 +421,17 @@ public sealed class DriftTopologyTests : IDisposable
         var counts = ReferenceProfile.FromSample(reference).CreateCounts();
         counts.AddRange(current);
         var psi = counts.PopulationStabilityIndex();
-        var jensenShannon = counts.JensenShannonDistance();
-        Assert.Equal(new Dictionary<string, double> { ["psi"] = psi, ["js_distance"] = jensenShannon }, metric.Statistics);
-        var verdict = (DriftVerdict)Math.Max((int)DriftThresholds.Default.ForPsi(psi), (int)DriftThresholds.Default.ForJensenShannon(jensenShannon));
-        Assert.Equal((int)verdict, (int)metric.Severity);
+        var chiSquare = counts.ChiSquareGoodnessOfFit();
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["psi"] = psi,
+                ["js_distance"] = counts.JensenShannonDistance(),
+                ["chi2_statistic"] = chiSquare.Statistic,
+                ["chi2_p_value"] = chiSquare.PValue,
+            },
+            metric.Statistics);
+        Assert.Equal((int)DriftThresholds.Default.ForSignificantPsi(psi, chiSquare.PValue), (int)metric.Severity);
     }
 
     private static void AssertCategorical(DriftMetric metric, CategoricalReferenceProfile reference, IEnumerable<string> current)
@@ -423,8 +452,7 @@ public sealed class DriftTopologyTests : IDisposable
                 ["chi2_p_value"] = report.ChiSquare.PValue,
             },
             metric.Statistics);
-        var verdict = (DriftVerdict)Math.Max((int)report.PsiVerdict, (int)report.JensenShannonVerdict);
-        Assert.Equal((int)verdict, (int)metric.Severity);
+        Assert.Equal((int)DriftThresholds.Default.ForSignificantPsi(report.PopulationStabilityIndex, report.ChiSquare.PValue), (int)metric.Severity);
     }
 
     /// <summary>The changes ADWIN signals over the errors, with what the metric reports, found by the statistics library alone.</summary>

@@ -114,6 +114,35 @@ public sealed class DriftEdgeCaseTests
         Assert.Equal(DriftVerdict.Stable, thresholds.ForChiSquare(0.05));
     }
 
+    [Theory]
+    [InlineData(0.3, 0.2, DriftVerdict.Stable)]
+    [InlineData(0.3, 0.01, DriftVerdict.Drift)]
+    [InlineData(0.15, 0.01, DriftVerdict.Warning)]
+    [InlineData(0.05, 1e-9, DriftVerdict.Stable)]
+    public void A_window_drifts_by_its_psi_only_when_the_shift_is_significant(double psi, double chiSquarePValue, DriftVerdict expected) =>
+        Assert.Equal(expected, DriftThresholds.Default.ForSignificantPsi(psi, chiSquarePValue));
+
+    [Fact]
+    public void Goodness_of_fit_compares_counts_with_the_profile_shares()
+    {
+        // Expected 20, 30, 50: (30-20)²/20 + 0 + (40-50)²/50 = 7 with 2 degrees of freedom, p = e^-3.5.
+        var result = ReferenceProfile.FromStored([1.0, 2.0], [0.2, 0.3, 0.5]).CreateCounts([30, 30, 40]).ChiSquareGoodnessOfFit();
+        Assert.Equal(7.0, result.Statistic, 12);
+        Assert.Equal(2, result.DegreesOfFreedom);
+        Assert.Equal(Math.Exp(-3.5), result.PValue, 12);
+    }
+
+    [Fact]
+    public void Goodness_of_fit_leaves_out_empty_reference_bins_unless_values_fall_in_them()
+    {
+        var profile = ReferenceProfile.FromStored([1.0, 2.0], [0.5, 0.0, 0.5]);
+        Assert.Equal(new ChiSquareTestResult(0.0, 1, 1.0), profile.CreateCounts([5, 0, 5]).ChiSquareGoodnessOfFit());
+        var impossible = profile.CreateCounts([5, 1, 4]).ChiSquareGoodnessOfFit();
+        Assert.Equal(double.PositiveInfinity, impossible.Statistic);
+        Assert.Equal(0.0, impossible.PValue);
+        Assert.Throws<InvalidOperationException>(() => profile.CreateCounts().ChiSquareGoodnessOfFit());
+    }
+
     [Fact]
     public void Overall_verdict_is_the_most_severe_and_thresholds_are_configurable()
     {
