@@ -26,9 +26,9 @@ public sealed class ModelRouterOptions
     public double? DecisionThreshold { get; set; } = 0.5;
 
     /// <summary>
-    /// Prefix of the experiment a canary rollout is analysed as (experiment_id =
-    /// {prefix}{model}:{canary version}); must equal Registry:ExperimentPrefix and the experiment
-    /// processor's Rollouts:Prefix (default "rollout:").
+    /// Prefix of the experiment a rollout is analysed as (experiment_id {prefix}{model}:{version}
+    /// for a canary, {prefix}{model}:{version}:shadow for a shadow); must equal
+    /// Registry:ExperimentPrefix and the experiment processor's Rollouts:Prefix (default "rollout:").
     /// </summary>
     public string RolloutExperimentPrefix { get; set; } = "rollout:";
 

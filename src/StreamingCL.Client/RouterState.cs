@@ -152,15 +152,21 @@ internal sealed class RouterState(ModelRouterOptions options, ClientMetrics metr
             return previous;
         }
 
-        return ModelRoute.Build(model, allocation?.Salt ?? model, ExperimentId(model, allocation, production, serving), allocation?.Sequence, serving, shadows);
+        return ModelRoute.Build(model, allocation?.Salt ?? model, ExperimentId(model, allocation, production, serving, shadows), allocation?.Sequence, serving, shadows);
     }
 
     /// <summary>
     /// The experiment a model's requests belong to: the target of an experiment or bandit
-    /// allocation; for the registry's rollout, the canary experiment while a version other than
-    /// production serves ({prefix}{model}:{canary}); none while production serves alone.
+    /// allocation; for the registry's rollout (see <see cref="RolloutExperiment"/>), the canary's
+    /// while a version other than production serves, else the shadow's while one scores; none
+    /// while production serves alone.
     /// </summary>
-    private string? ExperimentId(string model, TrafficAllocation? allocation, int? production, List<(ArmWeight Arm, LoadedModel Model)> serving)
+    private string? ExperimentId(
+        string model,
+        TrafficAllocation? allocation,
+        int? production,
+        List<(ArmWeight Arm, LoadedModel Model)> serving,
+        List<(ArmWeight Arm, LoadedModel Model, double Share)> shadows)
     {
         if (allocation is null)
         {
@@ -172,8 +178,9 @@ internal sealed class RouterState(ModelRouterOptions options, ClientMetrics metr
             return allocation.Target;
         }
 
-        var canary = serving.Select(arm => arm.Model.Version).Where(version => version != production).Select(version => (int?)version).FirstOrDefault();
-        return canary is { } version ? $"{options.RolloutExperimentPrefix}{model}:{version}" : null;
+        var rollout = serving.Where(arm => arm.Model.Version != production).Select(arm => (RolloutExperiment?)new RolloutExperiment(model, arm.Model.Version, Shadow: false)).FirstOrDefault()
+            ?? shadows.Select(arm => (RolloutExperiment?)new RolloutExperiment(model, arm.Model.Version, Shadow: true)).FirstOrDefault();
+        return rollout?.Id(options.RolloutExperimentPrefix);
     }
 
     /// <summary>The model's production version: the registry's rollout allocation says; else the newest version in stage Production.</summary>

@@ -41,8 +41,9 @@ public sealed class RegistryOptions
     public double ShadowShare { get; set; } = 1.0;
 
     /// <summary>
-    /// Prefix of the experiment a rollout is analysed as: experiment_id = {prefix}{model}:{version},
-    /// variants "production" (control) and "canary".
+    /// Prefix of the experiment a rollout is analysed as (see <see cref="RolloutExperiment"/>): a
+    /// canary's, variants "production" (control) and "canary"; a shadow's, the "shadow" variant
+    /// paired with production on the same predictions.
     /// </summary>
     public string ExperimentPrefix { get; set; } = "rollout:";
 
@@ -66,8 +67,8 @@ public sealed class RegistryOptions
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(Actor), Key(nameof(Actor)), "is required.");
     }
 
-    /// <summary>The experiment a rollout of <paramref name="version"/> is analysed as.</summary>
-    public string ExperimentId(string model, int version) => $"{ExperimentPrefix}{model}:{version}";
+    /// <summary>The experiment a rollout of <paramref name="version"/>, as a canary or a shadow, is analysed as.</summary>
+    public string ExperimentId(string model, int version, bool shadow = false) => new RolloutExperiment(model, version, shadow).Id(ExperimentPrefix);
 
     private static string Key(string name) => $"{SectionName}:{name}";
 }

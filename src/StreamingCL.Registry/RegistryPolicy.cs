@@ -30,8 +30,10 @@ public sealed class RegistryException(string message) : Exception(message);
 /// rollout experiment gathered at least <see cref="RegistryOptions.MinStepDuration"/> after the step
 /// began; after the last step it becomes production (or waits for approval), and the former
 /// production version is archived.</item>
-/// <item>A ROLLBACK verdict rolls the canary back and gives production all the traffic again; so does
-/// a step that gets no PROMOTE verdict within <see cref="RegistryOptions.StepTimeout"/>.</item>
+/// <item>A shadow becomes a canary (at the first ramp step) on a PROMOTE verdict of its shadow
+/// experiment gathered at least <see cref="RegistryOptions.MinStepDuration"/> after it entered.</item>
+/// <item>A ROLLBACK verdict rolls the canary or shadow back and gives production all the traffic
+/// again; so does a step that gets no PROMOTE verdict within <see cref="RegistryOptions.StepTimeout"/>.</item>
 /// <item>People can promote, approve and roll back; each change records who and why.</item>
 /// <item>Automatic triggers about a version older than one rolling out (within its step timeout)
 /// or in production are answered by it, not trained on (see <see cref="AnsweredBy"/>).</item>
@@ -119,22 +121,25 @@ public sealed class RegistryPolicy
         return registry.Newest(model, ModelStage.Production) is { } production && production.Version > about ? production : null;
     }
 
-    /// <summary>A statistic of a rollout experiment, whose verdict may ramp, promote or roll back the canary.</summary>
+    /// <summary>A statistic of a rollout experiment, whose verdict may ramp, promote or roll back the canary or shadow.</summary>
     public RegistryDecision OnExperiment(ModelRegistry registry, ExperimentMetric metric)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(metric);
-        if (metric.Variant != CanaryArm || Rollout(registry, metric.ExperimentId) is not { } canary)
+        if (Rollout(registry, metric) is not { } canary)
         {
             return RegistryDecision.None;
         }
 
         var now = metric.WindowEnd;
+        var stage = canary.Stage.ToString().ToLowerInvariant();
         switch (metric.Verdict)
         {
             case ExperimentVerdict.Rollback:
-                return RollBack(registry, canary, _options.Actor, $"guardrail: the canary is significantly worse (p = {Statistic(metric, "guardrail_p_value")})", now);
-            case ExperimentVerdict.Promote when registry.Allocation(canary.ModelName) is { } allocation && now >= allocation.Timestamp + _options.MinStepDuration:
+                return RollBack(registry, canary, _options.Actor, $"guardrail: the {stage} is significantly worse (p = {Statistic(metric, "guardrail_p_value")})", now);
+            case ExperimentVerdict.Promote when canary.Stage == ModelStage.Shadow && registry.Allocation(canary.ModelName) is { } entered && now >= entered.Timestamp + _options.MinStepDuration:
+                return Enter(registry, canary, ModelStage.Canary, _options.Actor, string.Create(CultureInfo.InvariantCulture, $"shadow non-inferior on {metric.Statistics.GetValueOrDefault("labeled_pairs")} labeled predictions"), now);
+            case ExperimentVerdict.Promote when canary.Stage == ModelStage.Canary && registry.Allocation(canary.ModelName) is { } allocation && now >= allocation.Timestamp + _options.MinStepDuration:
                 var share = allocation.Arms.FirstOrDefault(arm => arm.Arm == CanaryArm)?.Weight ?? 0;
                 var next = _options.RampSteps.FirstOrDefault(step => step > share + 1e-9);
                 if (next > 0)
@@ -259,20 +264,19 @@ public sealed class RegistryPolicy
         CultureInfo.InvariantCulture,
         $"{_options.HoldoutMetric} {candidate.HoldoutMetrics.GetValueOrDefault(_options.HoldoutMetric):0.####} vs {candidate.ChampionHoldoutMetrics.GetValueOrDefault(_options.HoldoutMetric):0.####}");
 
-    /// <summary>The canary a rollout experiment is about, when it is still the model's canary.</summary>
-    private ModelVersion? Rollout(ModelRegistry registry, string experimentId)
+    /// <summary>
+    /// The canary or shadow a rollout experiment's metric is about, when the metric is that of its
+    /// variant and the version is still in the stage the experiment tests.
+    /// </summary>
+    private ModelVersion? Rollout(ModelRegistry registry, ExperimentMetric metric)
     {
-        if (!experimentId.StartsWith(_options.ExperimentPrefix, StringComparison.Ordinal))
+        if (RolloutExperiment.Parse(_options.ExperimentPrefix, metric.ExperimentId) is not { } rollout)
         {
             return null;
         }
 
-        var rest = experimentId[_options.ExperimentPrefix.Length..];
-        var colon = rest.LastIndexOf(':');
-        return colon > 0 && int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            && registry.Version(rest[..colon], version) is { Stage: ModelStage.Canary } canary
-            ? canary
-            : null;
+        var (stage, arm) = rollout.Shadow ? (ModelStage.Shadow, ShadowArm) : (ModelStage.Canary, CanaryArm);
+        return metric.Variant == arm && registry.Version(rollout.Model, rollout.Version) is { } version && version.Stage == stage ? version : null;
     }
 
     private TrafficAllocation Allocation(ModelRegistry registry, string model, IReadOnlyList<ArmWeight> arms, string reason, DateTimeOffset now)

@@ -188,7 +188,8 @@ public sealed class ModelRouterTests(KafkaFixture kafka)
         Assert.InRange(cappedShare, 0.085, 0.115);
         Assert.All(results, result =>
         {
-            Assert.Equal((1, "production", (string?)null), (result.ModelVersion, result.Variant, result.ExperimentId));
+            // Production serves every request; all of them are the shadow experiment's (served ones are the control of the pairs).
+            Assert.Equal((1, "production", "rollout:m:2:shadow"), (result.ModelVersion, result.Variant, result.ExperimentId));
         });
         var shadowed = results.First(result => result.Shadows.Count > 0);
         var unit = int.Parse(shadowed.UnitId["user-".Length..], System.Globalization.CultureInfo.InvariantCulture);

@@ -104,6 +104,7 @@ public sealed class RouterStateTests
         var shadow = Assert.Single(route.Shadows);
         Assert.Equal((0.2, 2), (shadow.Share, shadow.Model.Version));
         Assert.NotEqual(UnitHash.Prefix(route.Salt), shadow.SaltPrefix);
+        Assert.Equal("rollout:m:2:shadow", route.ExperimentId); // the shadow's rollout, paired with production
     }
 
     private void Apply(params ModelVersion[] versions)

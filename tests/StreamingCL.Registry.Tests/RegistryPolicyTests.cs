@@ -69,6 +69,39 @@ public sealed class RegistryPolicyTests
     }
 
     [Fact]
+    public void A_shadow_becomes_a_canary_on_a_promote_verdict_of_its_shadow_experiment()
+    {
+        _options.EntryStage = ModelStage.Shadow;
+        StartCanary();
+        Assert.Equal([("production", 1.0, (int?)1), ("shadow", 1.0, (int?)2)], Arms());
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(6)))); // the canary experiment's: not this stage's
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(3), shadow: true))); // before the minimum step
+        Assert.Equal(ModelStage.Shadow, _registry.Version("ctr", 2)!.Stage);
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(6), shadow: true)));
+
+        Assert.Equal(ModelStage.Canary, _registry.Version("ctr", 2)!.Stage);
+        Assert.Equal("shadow non-inferior on 1000 labeled predictions", _registry.Version("ctr", 2)!.ChangeReason);
+        Assert.Equal([("production", 0.95, (int?)1), ("canary", 0.05, (int?)2)], Arms());
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Promote, Start.AddMinutes(12))));
+        Assert.Equal(0.25, CanaryShare());
+    }
+
+    [Fact]
+    public void A_rollback_verdict_takes_the_shadow_off()
+    {
+        _options.EntryStage = ModelStage.Shadow;
+        StartCanary();
+
+        Publish(Policy.OnExperiment(_registry, Verdict(2, ExperimentVerdict.Rollback, Start.AddMinutes(1), shadow: true)));
+
+        Assert.Equal(ModelStage.RolledBack, _registry.Version("ctr", 2)!.Stage);
+        Assert.Contains("the shadow is significantly worse", _registry.Version("ctr", 2)!.ChangeReason);
+        Assert.Equal([("production", 1.0, (int?)1)], Arms());
+    }
+
+    [Fact]
     public void With_approval_required_the_last_step_waits_for_a_person()
     {
         _options.RampSteps = [0.5];
@@ -166,7 +199,7 @@ public sealed class RegistryPolicyTests
     [Fact]
     public void A_rollout_stalled_past_the_step_timeout_answers_nothing()
     {
-        _options.EntryStage = ModelStage.Shadow; // a shadow never moves on by itself
+        _options.EntryStage = ModelStage.Shadow; // and no verdict of its shadow experiment comes
         StartCanary();
         Assert.Equal(ModelStage.Shadow, _registry.Version("ctr", 2)!.Stage);
 
@@ -299,19 +332,19 @@ public sealed class RegistryPolicyTests
         ArtifactSha256 = "sha",
     };
 
-    private static ExperimentMetric Verdict(int canaryVersion, ExperimentVerdict verdict, DateTimeOffset at) => new()
+    private static ExperimentMetric Verdict(int version, ExperimentVerdict verdict, DateTimeOffset at, bool shadow = false) => new()
     {
-        ExperimentId = $"rollout:ctr:{canaryVersion}",
-        Variant = "canary",
+        ExperimentId = new RolloutExperiment("ctr", version, shadow).Id("rollout:"),
+        Variant = shadow ? "shadow" : "canary",
         ControlVariant = "production",
-        Kind = ExperimentKind.Canary,
+        Kind = shadow ? ExperimentKind.Shadow : ExperimentKind.Canary,
         Scope = MetricScope.Cumulative,
         WindowStart = Start,
         WindowEnd = at,
         Units = 1000,
         MetricSum = 100,
         MetricSumSquares = 100,
-        Statistics = new Dictionary<string, double> { ["guardrail_p_value"] = 0.001 },
+        Statistics = new Dictionary<string, double> { ["guardrail_p_value"] = 0.001, ["labeled_pairs"] = 1000 },
         Verdict = verdict,
     };
 }

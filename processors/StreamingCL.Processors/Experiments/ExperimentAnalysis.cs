@@ -37,7 +37,11 @@ internal readonly record struct Period(MetricScope Scope, long StartMs, long End
 /// only against configured weights (a ramp changes its split), a Bandit never.</item>
 /// <item>Shadow: one record per shadow variant against the served one: agreement_rate of the
 /// decisions on paired predictions and, over labeled pairs, accuracy and log loss of both and their
-/// deltas (shadow minus served). Units are pairs; metric_sum counts agreements.</item>
+/// deltas (shadow minus served). Units are pairs; metric_sum counts agreements. With a guardrail
+/// (a rollout's shadow), the verdict compares the two error rates on the labeled pairs as a
+/// canary's: ROLLBACK when the shadow is significantly worse, PROMOTE when non-inferior. The rates
+/// come from the same predictions, whose errors are positively correlated: the unpaired interval
+/// is then wider than a paired one, so the verdicts err on the side of waiting.</item>
 /// <item>Interleaving: one record for the challenger team against the control team: wins, losses,
 /// ties and the sign test's p_value. Units are impressions; metric_sum counts wins.</item>
 /// </list>
@@ -99,12 +103,7 @@ internal static class ExperimentAnalysis
     private static ExperimentVerdict Compare(ExperimentDefinition experiment, VariantTally control, VariantTally treatment, Dictionary<string, double> statistics)
     {
         var type = experiment.Metric.Type;
-        var options = new FrequentistOptions
-        {
-            Alpha = experiment.Alpha,
-            DifferenceType = DifferenceType.Absolute,
-            SequentialTuningParameter = experiment.EffectiveSequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
-        };
+        var options = Options(experiment);
         VariantStatistics a = control.Statistics(type), b = treatment.Statistics(type);
         var absolute = FrequentistTest.TwoSided(a, b, options);
         Add(statistics, "absolute_lift", "absolute_ci_low", "absolute_ci_high", "p_value", absolute);
@@ -130,6 +129,16 @@ internal static class ExperimentAnalysis
             _ => ExperimentVerdict.Continue,
         };
     }
+
+    private static FrequentistOptions Options(ExperimentDefinition experiment) => new()
+    {
+        Alpha = experiment.Alpha,
+        DifferenceType = DifferenceType.Absolute,
+        SequentialTuningParameter = experiment.EffectiveSequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
+    };
+
+    // A shadow comparison's side as a canary's guardrail sees it: its errors on the labeled pairs.
+    private static VariantTally Errors(long labeledPairs, long correct) => new() { GuardrailTrials = labeledPairs, GuardrailErrors = labeledPairs - correct };
 
     private static ExperimentVerdict Guardrail(ExperimentDefinition experiment, VariantTally control, VariantTally canary, FrequentistOptions options, Dictionary<string, double> statistics)
     {
@@ -192,7 +201,10 @@ internal static class ExperimentAnalysis
                 statistics["log_loss_delta"] = (tally.VariantLogLoss - tally.ControlLogLoss) / n;
             }
 
-            yield return Metric(experiment, variant, period, tally.Pairs, tally.Agreements, tally.Agreements, statistics, ExperimentVerdict.Continue);
+            var verdict = experiment.Guardrail is not null && tally.LabeledPairs > 0
+                ? Guardrail(experiment, Errors(tally.LabeledPairs, tally.ControlCorrect), Errors(tally.LabeledPairs, tally.VariantCorrect), Options(experiment), statistics)
+                : ExperimentVerdict.Continue;
+            yield return Metric(experiment, variant, period, tally.Pairs, tally.Agreements, tally.Agreements, statistics, Published(period.Scope, verdict, splitBroken: false));
         }
     }
 

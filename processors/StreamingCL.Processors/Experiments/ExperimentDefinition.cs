@@ -35,13 +35,17 @@ public sealed class ExperimentDefinition
 
     /// <summary>
     /// When set, the always-valid sequential test is reported and verdicts are taken from it, so
-    /// they stay valid although they are re-evaluated at every emission. A Canary without it gets
-    /// the default one (N* = 5000): its verdicts are acted on at every emission. An AbTest without
+    /// they stay valid although they are re-evaluated at every emission. A Canary (or a Shadow
+    /// with a guardrail) without it gets the default one (N* = 5000): its verdicts are acted on at
+    /// every emission. An AbTest without
     /// it uses the fixed-horizon test, valid only when read once, at the planned sample size.
     /// </summary>
     public SequentialDefinition? Sequential { get; set; }
 
-    /// <summary>The guardrail of a Canary (required for Canary, refused otherwise).</summary>
+    /// <summary>
+    /// The guardrail of a Canary (required), or of a Shadow (optional; error rate only: a shadow
+    /// serves nothing, so only its decisions can be judged). Refused for the other kinds.
+    /// </summary>
     public GuardrailDefinition? Guardrail { get; set; }
 
     /// <summary>The allocation policy of a Bandit (required for Bandit, refused otherwise).</summary>
@@ -50,8 +54,12 @@ public sealed class ExperimentDefinition
     /// <summary>Salt of the unit_id hash written into the bandit's traffic allocations (default: the experiment id).</summary>
     public string? Salt { get; set; }
 
-    /// <summary>The sequential test the verdicts come from: <see cref="Sequential"/>, or the default one for a Canary; null for the fixed-horizon test.</summary>
-    internal SequentialDefinition? EffectiveSequential => Sequential ?? (Kind == ExperimentKind.Canary ? new SequentialDefinition() : null);
+    /// <summary>
+    /// The sequential test the verdicts come from: <see cref="Sequential"/>, or the default one for
+    /// an experiment with a guardrail (its verdicts are acted on at every emission); null for the
+    /// fixed-horizon test.
+    /// </summary>
+    internal SequentialDefinition? EffectiveSequential => Sequential ?? (Guardrail is not null ? new SequentialDefinition() : null);
 }
 
 /// <summary>How an outcome becomes the per-unit metric.</summary>
@@ -126,17 +134,21 @@ public sealed class RolloutTemplate
     /// <summary>The sequential test the verdicts come from (default N* = 5000).</summary>
     public SequentialDefinition Sequential { get; set; } = new();
 
-    /// <summary>The canary experiment of one rollout.</summary>
-    public ExperimentDefinition Definition(string experimentId) => new()
+    /// <summary>
+    /// The experiment of one rollout: for a canary, a Canary of variant "canary" against
+    /// "production" with <see cref="Guardrail"/>; for a shadow, a Shadow paired with production
+    /// whose guardrail is the error rate, with <see cref="Guardrail"/>'s margin.
+    /// </summary>
+    public ExperimentDefinition Definition(RolloutExperiment rollout) => new()
     {
-        Id = experimentId,
-        Kind = ExperimentKind.Canary,
+        Id = rollout.Id(Prefix),
+        Kind = rollout.Shadow ? ExperimentKind.Shadow : ExperimentKind.Canary,
         Control = "production",
-        Variants = ["production", "canary"],
+        Variants = rollout.Shadow ? [] : ["production", "canary"],
         Metric = Metric,
         Alpha = Alpha,
         Sequential = Sequential,
-        Guardrail = Guardrail,
+        Guardrail = rollout.Shadow ? new GuardrailDefinition { Metric = GuardrailMetric.ErrorRate, NonInferiorityMargin = Guardrail.NonInferiorityMargin } : Guardrail,
     };
 }
 

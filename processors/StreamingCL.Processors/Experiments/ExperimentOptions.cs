@@ -40,10 +40,11 @@ public sealed class ExperimentOptions
     public List<ExperimentDefinition> Experiments { get; set; } = [];
 
     /// <summary>
-    /// The canary rollouts the registry starts, analysed without being configured one by one: an
+    /// The rollouts the registry starts, analysed without being configured one by one: an
     /// experiment_id {Prefix}{model}:{version} is a Canary of variant "canary" against control
-    /// "production", with this guardrail and a sequential test (the registry reads its verdicts
-    /// at every emission, so they must stay valid under repeated looks).
+    /// "production", {Prefix}{model}:{version}:shadow a Shadow paired with "production", both with
+    /// this guardrail and a sequential test (the registry reads their verdicts at every emission,
+    /// so they must stay valid under repeated looks).
     /// </summary>
     public RolloutTemplate Rollouts { get; set; } = new();
 
@@ -56,7 +57,7 @@ public sealed class ExperimentOptions
         }
 
         return Experiments.Find(experiment => experiment.Id == experimentId)
-            ?? (experimentId.StartsWith(Rollouts.Prefix, StringComparison.Ordinal) ? Rollouts.Definition(experimentId) : null);
+            ?? (RolloutExperiment.Parse(Rollouts.Prefix, experimentId) is { } rollout ? Rollouts.Definition(rollout) : null);
     }
 
     /// <summary>Fails naming the key when a value cannot work.</summary>
@@ -76,7 +77,8 @@ public sealed class ExperimentOptions
         InvalidConfigurationException.ThrowUnless(ShadowPairingTimeout > TimeSpan.Zero, Key(nameof(ShadowPairingTimeout)), $"must be positive, was {ShadowPairingTimeout}.");
         InvalidConfigurationException.ThrowUnless(DecisionThreshold is > 0 and < 1, Key(nameof(DecisionThreshold)), $"must lie strictly between 0 and 1, was {DecisionThreshold}.");
         InvalidConfigurationException.ThrowUnless(!string.IsNullOrWhiteSpace(Rollouts.Prefix), $"{Key(nameof(Rollouts))}:{nameof(RolloutTemplate.Prefix)}", "is required.");
-        Validate(Rollouts.Definition($"{Rollouts.Prefix}model:1"), Key(nameof(Rollouts)));
+        Validate(Rollouts.Definition(new RolloutExperiment("model", 1, Shadow: false)), Key(nameof(Rollouts)));
+        Validate(Rollouts.Definition(new RolloutExperiment("model", 1, Shadow: true)), Key(nameof(Rollouts)));
         for (var i = 0; i < Experiments.Count; i++)
         {
             InvalidConfigurationException.ThrowUnless(
@@ -105,9 +107,14 @@ public sealed class ExperimentOptions
             $"{key}:{nameof(experiment.Sequential)}:{nameof(SequentialDefinition.TuningParameter)}",
             $"must be positive and finite, was {experiment.Sequential?.TuningParameter}.");
         InvalidConfigurationException.ThrowUnless(
-            (experiment.Guardrail is not null) == (experiment.Kind == ExperimentKind.Canary),
+            experiment.Kind switch
+            {
+                ExperimentKind.Canary => experiment.Guardrail is not null,
+                ExperimentKind.Shadow => experiment.Guardrail is null or { Metric: GuardrailMetric.ErrorRate },
+                _ => experiment.Guardrail is null,
+            },
             $"{key}:{nameof(experiment.Guardrail)}",
-            "is required for a Canary and only for a Canary.");
+            "is required for a Canary, may be an ErrorRate one for a Shadow, and is refused otherwise.");
         InvalidConfigurationException.ThrowUnless(
             (experiment.Bandit is not null) == (experiment.Kind == ExperimentKind.Bandit),
             $"{key}:{nameof(experiment.Bandit)}",

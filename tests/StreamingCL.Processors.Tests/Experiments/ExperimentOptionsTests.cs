@@ -15,6 +15,10 @@ public sealed class ExperimentOptionsTests
         { "Processors:Experiments:Experiments:0:Id", experiment => experiment.Id = "a\0b" },
         { "Processors:Experiments:Experiments:0:Guardrail", experiment => experiment.Kind = ExperimentKind.Canary },
         { "Processors:Experiments:Experiments:0:Guardrail", experiment => experiment.Guardrail = new GuardrailDefinition() },
+        {
+            "Processors:Experiments:Experiments:0:Guardrail",
+            experiment => (experiment.Kind, experiment.Variants, experiment.Weights, experiment.Guardrail) = (ExperimentKind.Shadow, [], null, new GuardrailDefinition { Metric = GuardrailMetric.Primary })
+        },
         { "Processors:Experiments:Experiments:0:Bandit", experiment => experiment.Kind = ExperimentKind.Bandit },
         {
             "Processors:Experiments:Experiments:0:Bandit:MinimumWeight",

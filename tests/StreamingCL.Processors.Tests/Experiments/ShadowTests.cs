@@ -82,6 +82,43 @@ public sealed class ShadowTests : IDisposable
         Assert.Equal(1, _traffic.Metrics().Latest("shadow", "v2").Statistics["unpaired"]);
     }
 
+    [Theory]
+    [InlineData(60, 15, ExperimentVerdict.Promote)] // errs on 5 % of the predictions production errs on 20 % of
+    [InlineData(15, 120, ExperimentVerdict.Rollback)] // 40 % against 5 %
+    [InlineData(15, 15, ExperimentVerdict.Continue)] // as good, but 300 pairs cannot show it within a point
+    public void A_rollout_shadow_is_judged_by_its_error_rate_on_the_labeled_pairs(int servedErrors, int shadowErrors, ExperimentVerdict expected)
+    {
+        // rollout:MODEL:VERSION:shadow is a Shadow paired with "production", with the template's margin and sequential test.
+        const string Rollout = "rollout:ctr:2:shadow";
+        for (var i = 0; i < 300; i++)
+        {
+            _traffic.Label(Rollout, $"u-{i}", "production", Start, label: 1, score: i < servedErrors ? 0.2 : 0.8, predictionId: $"r-{i}");
+            _traffic.Label(Rollout, $"u-{i}", "shadow", Start, label: 1, score: i < shadowErrors ? 0.2 : 0.8, shadow: true, predictionId: $"r-{i}");
+        }
+
+        _traffic.Tick(Start.AddMinutes(10));
+
+        var shadow = _traffic.Metrics().Latest(Rollout, "shadow");
+        Assert.Equal((ExperimentKind.Shadow, "production", 300L), (shadow.Kind, shadow.ControlVariant, shadow.Units));
+        Assert.Equal(expected, shadow.Verdict);
+        Assert.Contains("guardrail_p_value", shadow.Statistics.Keys);
+        Assert.Equal((shadowErrors - servedErrors) / 300.0, shadow.Statistics["guardrail_lift"], 2); // Agresti-Caffo moves it a little
+    }
+
+    [Fact]
+    public void A_shadow_experiment_without_a_guardrail_only_reports()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            Served($"p-{i}", 0.8, label: 1);
+            Shadow($"p-{i}", 0.2, label: 1);
+        }
+
+        _traffic.Tick(Start.AddMinutes(10));
+
+        Assert.Equal(ExperimentVerdict.Continue, _traffic.Metrics().Latest("shadow", "v2").Verdict);
+    }
+
     public void Dispose() => _traffic.Dispose();
 
     private void Served(string id, double score, double? label) =>
