@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using StreamingCL.Cli.Simulation;
 using StreamingCL.Kafka.Embedded;
@@ -27,6 +28,38 @@ public sealed class SimulateCommandTests
         Assert.Subset(predictions.Select(prediction => prediction.PredictionId).ToHashSet(), feedback.Select(item => item.PredictionId).ToHashSet());
         Assert.InRange(feedback.Count, predictions.Count * 0.8, predictions.Count * 0.97); // 10% lost
         Assert.Contains($"{predictions.Count} predictions ({predictions.Count} cold start, 0 shadow scores), {feedback.Count} feedback ({predictions.Count - feedback.Count} lost)", result.Output);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_requests_clicks_and_feedback_delays()
+    {
+        var catalog = new TopicCatalog();
+        using var cluster = EmbeddedKafkaCluster.Start(topics: catalog.All);
+        string[] simulate = ["simulate", "--duration", "1", "--rate", "100", "--seed", "5", "--bootstrap-servers", cluster.BootstrapServers];
+
+        Assert.Equal(0, (await CliRunner.RunAsync(simulate)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(simulate)).ExitCode);
+
+        // Ids are req-{run}-{index}: each run's traffic in schedule order, with what its users did.
+        var feedback = ReadAll<Feedback>(cluster.BootstrapServers, catalog[EventTopic.Feedback]).ToDictionary(item => item.PredictionId);
+        var runs = ReadAll<Prediction>(cluster.BootstrapServers, catalog[EventTopic.Predictions])
+            .GroupBy(prediction => prediction.PredictionId.Split('-')[1])
+            .Select(run => run.OrderBy(prediction => int.Parse(prediction.PredictionId.Split('-')[2], CultureInfo.InvariantCulture))
+                .Select(prediction => (
+                    prediction.UnitId,
+                    Features: string.Join(",", prediction.NumericFeatures.Select(pair => $"{pair.Key}={pair.Value:R}").Concat(prediction.CategoricalFeatures.Select(pair => $"{pair.Key}={pair.Value}"))),
+                    Click: feedback.TryGetValue(prediction.PredictionId, out var answer) ? answer.Label : null,
+                    Delay: answer?.Timestamp - prediction.Timestamp))
+                .ToList())
+            .ToList();
+
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(100, runs[0].Count);
+        Assert.Equal(runs[0].Select(request => (request.UnitId, request.Features, request.Click)), runs[1].Select(request => (request.UnitId, request.Features, request.Click)));
+        // The delays too, within the millisecond that timestamps keep.
+        Assert.All(runs[0].Zip(runs[1]), pair => Assert.InRange(Math.Abs(((pair.First.Delay - pair.Second.Delay) ?? TimeSpan.Zero).TotalMilliseconds), 0, 1));
+        Assert.All(runs[0], request => Assert.True(request.Delay is null || (request.Delay >= TimeSpan.FromMilliseconds(299) && request.Delay <= TimeSpan.FromSeconds(2)), $"{request.Delay}"));
+        Assert.Contains(runs[0], request => request.Click is null); // some feedback is lost
     }
 
     // To the partitions' ends as the broker reports them: a slow first fetch cannot end the read early.

@@ -31,7 +31,7 @@ internal sealed class DemoView(double duration, double driftAt, int seed)
             : Invariant($"last {DemoSnapshot.RecentSeconds:F0} s: ") + string.Join("  ", now.RecentAccuracy.Select(pair => Invariant($"v{pair.Version} [bold]{pair.Accuracy:F2}[/]")))));
         grid.AddRow(new Markup("[grey]triggers[/]"), new Rows(now.Triggers.Count == 0
             ? [new Markup("[grey]none yet[/]")]
-            : now.Triggers.Select(trigger => new Markup($"{Clock(trigger.At)} [yellow]{trigger.Kind.ToString().ToLowerInvariant(),-7}[/] {Markup.Escape(Shorten(trigger.Reason, 48))}"))));
+            : now.Triggers.Select(trigger => new Markup($"{Clock(trigger.At)} [yellow]{trigger.Kind.ToString().ToLowerInvariant(),-11}[/] {Markup.Escape(Shorten(trigger.Reason, 47))}"))));
         grid.AddRow(new Markup("[grey]versions[/]"), new Rows(now.Versions.Count == 0
             ? [new Markup("[grey]none yet: serving by popularity (cold start)[/]")]
             : now.Versions.TakeLast(4).Select(version => new Markup(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace StreamingCL.Integration.Tests.Interop;
@@ -6,8 +7,11 @@ namespace StreamingCL.Integration.Tests.Interop;
 /// <summary>`streamingcl run broker --embedded`: the broker alone.</summary>
 public sealed class BrokerProcess() : EmbeddedKafkaProcess("broker");
 
-/// <summary>`streamingcl run [workers] --embedded` as a separate process, as a user starts it.</summary>
-public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, string>? environment = null) : IAsyncLifetime
+/// <summary>
+/// `streamingcl run [workers] --embedded` as a separate process, as a user starts it; its
+/// /metrics endpoint on <paramref name="metricsPort"/> (0, the default: none).
+/// </summary>
+public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, string>? environment = null, int metricsPort = 0) : IAsyncLifetime
 {
     public EmbeddedKafkaProcess(params string[] workers)
         : this(workers, null)
@@ -17,6 +21,9 @@ public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, 
     private readonly string _readyFile = Path.Combine(Path.GetTempPath(), $"streamingcl-ready-{Guid.NewGuid():N}.json");
     private readonly System.Text.StringBuilder _errors = new();
     private Process? _process;
+
+    /// <summary>Port of its /metrics endpoint (0: none).</summary>
+    public int MetricsPort => metricsPort;
 
     /// <summary>The ready file the process was told to write.</summary>
     public string ReadyFile => _readyFile;
@@ -45,7 +52,7 @@ public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, 
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", .. workers, "--embedded", "--ready-file", _readyFile, "--metrics-port", "0"];
+        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", .. workers, "--embedded", "--ready-file", _readyFile, "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture)];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

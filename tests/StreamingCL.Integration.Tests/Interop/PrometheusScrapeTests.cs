@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Confluent.Kafka;
+
+namespace StreamingCL.Integration.Tests.Interop;
+
+/// <summary>`streamingcl run processors --embedded` with its /metrics endpoint on a free port.</summary>
+public sealed class MeteredProcessorsProcess() : EmbeddedKafkaProcess(["processors"], null, PrometheusScrapeTests.FreePort());
+
+/// <summary>A real Prometheus (the Debian package) scrapes the processors' endpoint, as in production.</summary>
+public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) : IClassFixture<MeteredProcessorsProcess>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Prometheus_scrapes_the_processors_and_sees_a_dead_letter_counted()
+    {
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = processors.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync("predictions", new Message<string, byte[]> { Key = "garbage", Value = "this is not avro"u8.ToArray() });
+        }
+
+        var directory = Directory.CreateTempSubdirectory("streamingcl-prometheus-");
+        var port = FreePort();
+        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "prometheus.yml"), $$"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: streamingcl-processors
+                static_configs:
+                  - targets: ['127.0.0.1:{{processors.MetricsPort}}']
+            """);
+        using var prometheus = Process.Start(new ProcessStartInfo("prometheus")
+        {
+            ArgumentList =
+            {
+                $"--config.file={Path.Combine(directory.FullName, "prometheus.yml")}",
+                $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
+                $"--web.listen-address=127.0.0.1:{port}",
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("prometheus did not start (apt-get install prometheus).");
+        var log = prometheus.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            Assert.Equal("1", await QueryUntilAsync(http, "up{job=\"streamingcl-processors\"}", value => value == "1"));
+            await QueryUntilAsync(http, "sum(streamingcl_dead_letters_total{kind=\"Malformed\"})", value => value is not null && double.Parse(value, CultureInfo.InvariantCulture) >= 1);
+        }
+        catch (TimeoutException e)
+        {
+            prometheus.Kill();
+            throw new TimeoutException($"{e.Message}\nprometheus log:\n{await log}\nprocessors log:\n{processors.Errors}", e);
+        }
+        finally
+        {
+            if (!prometheus.HasExited)
+            {
+                prometheus.Kill();
+            }
+
+            await prometheus.WaitForExitAsync();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The value of an instant query's first series, polled until it satisfies the condition.
+    private static async Task<string?> QueryUntilAsync(HttpClient http, string query, Func<string?, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        string? value = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = JsonDocument.Parse(await http.GetStringAsync($"api/v1/query?query={Uri.EscapeDataString(query)}"));
+                var result = response.RootElement.GetProperty("data").GetProperty("result");
+                value = result.GetArrayLength() > 0 ? result[0].GetProperty("value")[1].GetString() : null;
+                if (done(value))
+                {
+                    return value;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Prometheus is still starting.
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"Prometheus never answered {query} as expected (last value: {value ?? "none"}).");
+    }
+}
