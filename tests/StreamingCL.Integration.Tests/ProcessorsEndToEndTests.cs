@@ -7,7 +7,7 @@ using StreamingCL.Kafka.Serialization;
 namespace StreamingCL.Integration.Tests;
 
 /// <summary>`streamingcl run processors --embedded` as a user runs it.</summary>
-public sealed class ProcessorsProcess() : EmbeddedKafkaProcess("processors");
+public sealed class ProcessorsProcess() : RunProcess("processors");
 
 /// <summary>The stream applications end to end on the embedded broker, fed and read by plain Kafka clients.</summary>
 public sealed class ProcessorsEndToEndTests(ProcessorsProcess processors) : IClassFixture<ProcessorsProcess>, IDisposable

@@ -8,7 +8,7 @@ using Confluent.Kafka;
 namespace StreamingCL.Integration.Tests.Interop;
 
 /// <summary>`streamingcl run processors --embedded` with its /metrics endpoint on a free port.</summary>
-public sealed class MeteredProcessorsProcess() : EmbeddedKafkaProcess(["processors"], null, PrometheusScrapeTests.FreePort());
+public sealed class MeteredProcessorsProcess() : RunProcess(["processors"], null, PrometheusScrapeTests.FreePort());
 
 /// <summary>A real Prometheus (the Debian package) scrapes the processors' endpoint, as in production.</summary>
 public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) : IClassFixture<MeteredProcessorsProcess>

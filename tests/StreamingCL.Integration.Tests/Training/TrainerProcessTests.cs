@@ -24,7 +24,7 @@ public sealed class TrainerProcessTests
     [Fact]
     public async Task Run_trainer_embedded_trains_on_a_trigger_and_stops_cleanly()
     {
-        await using var trainer = new EmbeddedKafkaProcess(["trainer"], TrainerConfiguration);
+        await using var trainer = new RunProcess(["trainer"], TrainerConfiguration);
         await trainer.InitializeAsync();
         using var serdes = new EventSerdes(new KafkaOptions());
         var concept = SyntheticConcept.Random(3, new Random(2));
@@ -63,7 +63,7 @@ public sealed class TrainerProcessTests
     [Fact]
     public async Task Run_embedded_without_a_worker_named_runs_the_processors_and_the_trainer()
     {
-        await using var everything = new EmbeddedKafkaProcess([], TrainerConfiguration);
+        await using var everything = new RunProcess([], TrainerConfiguration);
         await everything.InitializeAsync();
 
         // Logged before the process declared itself ready; the pipe may deliver the lines a little later.

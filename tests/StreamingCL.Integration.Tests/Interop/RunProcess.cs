@@ -5,15 +5,16 @@ using System.Text.Json;
 namespace StreamingCL.Integration.Tests.Interop;
 
 /// <summary>`streamingcl run broker --embedded`: the broker alone.</summary>
-public sealed class BrokerProcess() : EmbeddedKafkaProcess("broker");
+public sealed class BrokerProcess() : RunProcess("broker");
 
 /// <summary>
-/// `streamingcl run [workers] --embedded` as a separate process, as a user starts it; its
-/// /metrics endpoint on <paramref name="metricsPort"/> (0, the default: none).
+/// `streamingcl run [workers]` as a separate process, as a user starts it: with --embedded, or
+/// against the <paramref name="cluster"/> given (bootstrap servers); its /metrics endpoint on
+/// <paramref name="metricsPort"/> (0, the default: none).
 /// </summary>
-public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, string>? environment = null, int metricsPort = 0) : IAsyncLifetime
+public class RunProcess(string[] workers, IReadOnlyDictionary<string, string>? environment = null, int metricsPort = 0, string? cluster = null) : IAsyncLifetime
 {
-    public EmbeddedKafkaProcess(params string[] workers)
+    public RunProcess(params string[] workers)
         : this(workers, null)
     {
     }
@@ -52,7 +53,14 @@ public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, 
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", .. workers, "--embedded", "--ready-file", _readyFile, "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture)];
+        string[] arguments = [
+            Path.Combine(AppContext.BaseDirectory, "streamingcl.dll"), "run", .. workers, .. cluster is null ? ["--embedded"] : Array.Empty<string>(),
+            "--ready-file", _readyFile, "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture)];
+        if (cluster is not null)
+        {
+            start.Environment["Kafka__BootstrapServers"] = cluster;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -80,7 +88,7 @@ public class EmbeddedKafkaProcess(string[] workers, IReadOnlyDictionary<string, 
                 _process.Kill();
                 lock (_errors)
                 {
-                    throw new InvalidOperationException($"run --embedded did not get ready: {_errors}");
+                    throw new InvalidOperationException($"run {string.Join(' ', workers)} did not get ready: {_errors}");
                 }
             }
 
