@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StreamingCL.Kafka;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
@@ -46,7 +47,7 @@ public static class StreamsConfiguration
             NumStreamThreads = processors.Threads,
             StateDir = processors.StateDirectory,
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
-            Logger = logging,
+            Logger = StreamizLogging(logging),
         };
         if (processors.CommitInterval is { } interval)
         {
@@ -59,6 +60,37 @@ public static class StreamsConfiguration
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// The logger factory to give Streamiz (StreamConfig.Logger). Streamiz keeps the factory of the
+    /// last stream application started in a process-wide static and takes the logger of every later
+    /// StreamBuilder from it, whoever builds one: once its owner has disposed it, building any
+    /// topology in the process would throw ObjectDisposedException. The loggers come from
+    /// <paramref name="logging"/> while it lives, and log nothing after.
+    /// </summary>
+    public static ILoggerFactory? StreamizLogging(ILoggerFactory? logging) => logging is null ? null : new OutlivedLoggerFactory(logging);
+
+    private sealed class OutlivedLoggerFactory(ILoggerFactory owned) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName)
+        {
+            try
+            {
+                return owned.CreateLogger(categoryName);
+            }
+            catch (ObjectDisposedException)
+            {
+                return NullLogger.Instance;
+            }
+        }
+
+        public void AddProvider(ILoggerProvider provider) => owned.AddProvider(provider);
+
+        // Its owner disposes the factory.
+        public void Dispose()
+        {
+        }
     }
 
     private static void Apply(StreamConfig config, string key, string value)

@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StreamingCL.Kafka;
 using StreamingCL.Processors.Join;
 
@@ -65,5 +67,23 @@ public sealed class StreamsConfigurationTests
         var options = new ProcessorsOptions { Join = new JoinOptions { ApplicationId = "" } };
 
         Assert.Equal("Processors:Join:ApplicationId", Assert.Throws<InvalidConfigurationException>(options.Validate).Key);
+    }
+
+    [Fact]
+    public void Topologies_still_build_after_the_logger_factory_given_to_streamiz_is_disposed()
+    {
+        using var serdes = new Kafka.Serialization.EventSerdes(new KafkaOptions());
+        var environment = new ProcessorEnvironment(new Kafka.Topics.TopicCatalog(), serdes, TimeProvider.System, new ProcessorMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        var logging = LoggerFactory.Create(_ => { });
+        var config = StreamsConfiguration.For(Join, "localhost:9092", new KafkaOptions(), new ProcessorsOptions(), embedded: true, logging);
+        // A stream application leaves its config's factory in Streamiz's process-wide logger.
+        using (new Streamiz.Kafka.Net.KafkaStream(Join.Build(environment), config))
+        {
+        }
+
+        logging.Dispose();
+
+        Assert.Same(NullLogger.Instance, config.Logger.CreateLogger("after"));
+        Assert.NotNull(Join.Build(environment));
     }
 }

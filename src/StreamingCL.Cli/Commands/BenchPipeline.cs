@@ -175,7 +175,7 @@ internal static class BenchPipeline
         AutoOffsetReset = AutoOffsetReset.Earliest,
         Guarantee = Streamiz.Kafka.Net.ProcessingGuarantee.AT_LEAST_ONCE,
         CommitIntervalMs = (long)CommitInterval.TotalMilliseconds,
-        Logger = logging,
+        Logger = StreamsConfiguration.StreamizLogging(logging),
     };
 
     private static List<(string Topic, Message<string, byte[]> Message)> Traffic(EventSerdes serdes, TopicCatalog catalog, int events, int models)
