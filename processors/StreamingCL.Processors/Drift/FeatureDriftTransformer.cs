@@ -20,8 +20,8 @@ internal sealed record StreamTime(long Milliseconds);
 /// one model version (shadow ones included, under their own version). Stream time is the largest
 /// prediction timestamp seen by the task. A window closes on the first prediction that brings
 /// stream time to its end + <see cref="DriftOptions.WindowGrace"/> or beyond: then each of its
-/// features gets one DriftMetric (psi, js_distance, chi2_statistic, chi2_p_value: a goodness of fit
-/// to a numeric reference's shares, a test of homogeneity with a categorical reference's counts)
+/// features gets one DriftMetric (psi, js_distance, chi2_statistic, chi2_p_value: a test of
+/// homogeneity with the reference's counts, see <see cref="BinnedCounts.ChiSquareTest"/>)
 /// whose severity is PSI's, confirmed by the chi-square test
 /// (<see cref="DriftThresholds.ForSignificantPsi"/>): with thousands of values per window the test
 /// alone flags trivial shifts, with a few hundred PSI alone flags noise. Jensen-Shannon is
@@ -300,7 +300,7 @@ internal sealed class FeatureDriftTransformer(DriftOptions options, ProcessorEnv
         {
             // Only a sampled window can lack a reference: references are never removed.
             var profile = ReferenceProfile.FromSample(sample!, options.BinCount);
-            firstWindows.Numeric[feature] = new NumericReference(VersionReferences.WindowOrigin(window.StartMs), [.. profile.Edges], [.. profile.Shares]);
+            firstWindows.Numeric[feature] = new NumericReference(VersionReferences.WindowOrigin(window.StartMs), [.. profile.Edges], [.. profile.Shares], profile.Count);
             return;
         }
 
@@ -321,7 +321,7 @@ internal sealed class FeatureDriftTransformer(DriftOptions options, ProcessorEnv
         }
 
         var psi = counts.PopulationStabilityIndex();
-        var chiSquare = counts.ChiSquareGoodnessOfFit();
+        var chiSquare = counts.ChiSquareTest();
         Emit(window, feature, numeric.Count, new()
         {
             ["psi"] = psi,

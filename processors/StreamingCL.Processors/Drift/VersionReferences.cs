@@ -7,7 +7,8 @@ namespace StreamingCL.Processors.Drift;
 /// <param name="Origin">Where it came from (<see cref="VersionReferences.PublishedOrigin"/> or a first window); windows binned against it record it.</param>
 /// <param name="Edges">Inner bin edges.</param>
 /// <param name="Shares">Share of the reference in each bin.</param>
-internal sealed record NumericReference(string Origin, double[] Edges, double[] Shares);
+/// <param name="Count">Values the reference was built from (0: unknown), for the chi-square test.</param>
+internal sealed record NumericReference(string Origin, double[] Edges, double[] Shares, long Count = 0);
 
 /// <summary>The reference of a categorical feature: the count of each category.</summary>
 /// <param name="Origin">Where it came from.</param>
@@ -50,8 +51,8 @@ internal sealed record VersionReferences(Dictionary<string, NumericReference> Nu
             }
             else
             {
-                var validated = Validated(profile.Feature, () => ReferenceProfile.FromStored(profile.BinEdges, profile.Shares));
-                references.Numeric[profile.Feature] = new NumericReference(PublishedOrigin, [.. validated.Edges], [.. validated.Shares]);
+                var validated = Validated(profile.Feature, () => ReferenceProfile.FromStored(profile.BinEdges, profile.Shares, profile.Count));
+                references.Numeric[profile.Feature] = new NumericReference(PublishedOrigin, [.. validated.Edges], [.. validated.Shares], validated.Count);
             }
         }
 
@@ -108,7 +109,7 @@ internal sealed class LoadedReferences
     public LoadedReferences(VersionReferences stored)
     {
         Stored = stored;
-        _numeric = stored.Numeric.ToDictionary(pair => pair.Key, pair => ReferenceProfile.FromStored(pair.Value.Edges, pair.Value.Shares), StringComparer.Ordinal);
+        _numeric = stored.Numeric.ToDictionary(pair => pair.Key, pair => ReferenceProfile.FromStored(pair.Value.Edges, pair.Value.Shares, pair.Value.Count), StringComparer.Ordinal);
         _categorical = stored.Categorical.ToDictionary(pair => pair.Key, pair => CategoricalReferenceProfile.FromCounts(pair.Value.Counts), StringComparer.Ordinal);
         HasPublished = stored.Numeric.Values.Any(reference => reference.Origin == VersionReferences.PublishedOrigin)
             || stored.Categorical.Values.Any(reference => reference.Origin == VersionReferences.PublishedOrigin);

@@ -137,7 +137,9 @@ public sealed class RolloutTemplate
     /// <summary>
     /// The experiment of one rollout: for a canary, a Canary of variant "canary" against
     /// "production" with <see cref="Guardrail"/>; for a shadow, a Shadow paired with production
-    /// whose guardrail is the error rate, with <see cref="Guardrail"/>'s margin.
+    /// whose guardrail is the error rate (a shadow serves nothing: only its decisions can be
+    /// judged), with <see cref="Guardrail"/>'s margin when that is an error rate too, else the
+    /// default one (a margin in the primary metric's units would mean nothing here).
     /// </summary>
     public ExperimentDefinition Definition(RolloutExperiment rollout) => new()
     {
@@ -148,8 +150,10 @@ public sealed class RolloutTemplate
         Metric = Metric,
         Alpha = Alpha,
         Sequential = Sequential,
-        Guardrail = rollout.Shadow ? new GuardrailDefinition { Metric = GuardrailMetric.ErrorRate, NonInferiorityMargin = Guardrail.NonInferiorityMargin } : Guardrail,
+        Guardrail = rollout.Shadow ? ShadowGuardrail : Guardrail,
     };
+
+    private GuardrailDefinition ShadowGuardrail => Guardrail.Metric == GuardrailMetric.ErrorRate ? Guardrail : new GuardrailDefinition();
 }
 
 /// <summary>Guardrail metric of a canary.</summary>

@@ -36,7 +36,8 @@ public readonly record struct RolloutExperiment(string Model, int Version, bool 
 
         var colon = rest.LastIndexOf(':');
         return colon > 0 && int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? new RolloutExperiment(rest[..colon], version, shadow)
+            && new RolloutExperiment(rest[..colon], version, shadow) is var rollout && rollout.Id(prefix) == experimentId // no leading zeros: one id per rollout
+            ? rollout
             : null;
     }
 }

@@ -87,11 +87,16 @@ public sealed class BinnedCounts
     }
 
     /// <summary>
-    /// Pearson chi-square goodness-of-fit test of the counts against the profile's shares taken as
-    /// exact (scipy.stats.chisquare(counts, n x shares)); degrees of freedom: bins with a positive
-    /// share - 1. Values in a bin the profile gives no share make the statistic infinite (p = 0).
+    /// Pearson chi-square test that the counted values come from the reference's distribution. With
+    /// the reference's <see cref="ReferenceProfile.Count"/> m known, a test of homogeneity of the
+    /// 2 x K table of its counts (shares x m) and the current ones, without continuity correction
+    /// (scipy.stats.chi2_contingency(correction=False)): the reference is a sample too, and taking
+    /// its shares as exact would count its noise as drift (about (1 + n/m) times the statistic).
+    /// Unknown m: goodness of fit to the shares (scipy.stats.chisquare(counts, n x shares)). Bins
+    /// empty on both sides are left out (degrees of freedom: the others - 1); in the goodness of
+    /// fit, values in a bin the reference gives no share make the statistic infinite (p = 0).
     /// </summary>
-    public ChiSquareTestResult ChiSquareGoodnessOfFit()
+    public ChiSquareTestResult ChiSquareTest()
     {
         if (Count == 0)
         {
@@ -99,26 +104,40 @@ public sealed class BinnedCounts
         }
 
         var shares = Profile.ShareSpan;
+        double n = Count, m = Profile.Count;
         var statistic = 0.0;
         var bins = 0;
         for (var i = 0; i < shares.Length; i++)
         {
-            if (shares[i] == 0)
+            double observed = _counts[i];
+            if (m > 0)
             {
-                statistic += _counts[i] > 0 ? double.PositiveInfinity : 0.0;
-                continue;
+                var reference = shares[i] * m;
+                if (observed + reference > 0)
+                {
+                    // Σ over both rows of (O - E)² / E, for two rows (r n - o m)² / (m n (r + o)).
+                    bins++;
+                    statistic += Square((reference * n) - (observed * m)) / (m * n * (observed + reference));
+                }
             }
-
-            bins++;
-            var expected = shares[i] * Count;
-            var deviation = _counts[i] - expected;
-            statistic += deviation * deviation / expected;
+            else if (shares[i] > 0)
+            {
+                bins++;
+                var expected = shares[i] * n;
+                statistic += Square(observed - expected) / expected;
+            }
+            else if (observed > 0)
+            {
+                statistic = double.PositiveInfinity;
+            }
         }
 
         var degreesOfFreedom = bins - 1;
         var pValue = double.IsPositiveInfinity(statistic) ? 0.0 : degreesOfFreedom == 0 ? 1.0 : ChiSquare.Survival(statistic, degreesOfFreedom);
         return new ChiSquareTestResult(statistic, degreesOfFreedom, pValue);
     }
+
+    private static double Square(double x) => x * x;
 
     private ReadOnlySpan<double> CurrentShares(Span<double> shares)
     {

@@ -26,10 +26,11 @@ public sealed class ReferenceProfile
     private readonly double[] _edges;
     private readonly double[] _shares;
 
-    private ReferenceProfile(double[] edges, double[] shares)
+    private ReferenceProfile(double[] edges, double[] shares, long count)
     {
         _edges = edges;
         _shares = shares;
+        Count = count;
     }
 
     /// <summary>Inner bin edges, strictly increasing (one fewer than the bins).</summary>
@@ -40,6 +41,12 @@ public sealed class ReferenceProfile
 
     /// <summary>Number of bins.</summary>
     public int BinCount => _shares.Length;
+
+    /// <summary>
+    /// Number of values the reference was built from, or 0 when unknown (a stored profile saved
+    /// without it): the chi-square test then takes the shares as exact.
+    /// </summary>
+    public long Count { get; }
 
     internal ReadOnlySpan<double> ShareSpan => _shares;
 
@@ -52,11 +59,12 @@ public sealed class ReferenceProfile
         return FromSorted(sorted.Values, binCount);
     }
 
-    /// <summary>Restores a profile from stored inner edges and shares, validating them.</summary>
-    public static ReferenceProfile FromStored(IReadOnlyList<double> edges, IReadOnlyList<double> shares)
+    /// <summary>Restores a profile from stored inner edges, shares and count (0: unknown), validating them.</summary>
+    public static ReferenceProfile FromStored(IReadOnlyList<double> edges, IReadOnlyList<double> shares, long count = 0)
     {
         ArgumentNullException.ThrowIfNull(edges);
         ArgumentNullException.ThrowIfNull(shares);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (shares.Count != edges.Count + 1)
         {
             throw new ArgumentException($"A profile with {edges.Count} inner edges needs {edges.Count + 1} shares, got {shares.Count}.", nameof(shares));
@@ -86,7 +94,7 @@ public sealed class ReferenceProfile
             throw new ArgumentException($"Shares must sum to 1, they sum to {sum}.", nameof(shares));
         }
 
-        return new ReferenceProfile(edges.ToArray(), shares.ToArray());
+        return new ReferenceProfile(edges.ToArray(), shares.ToArray(), count);
     }
 
     /// <summary>Index of the bin holding <paramref name="value"/>: the number of edges strictly below it.</summary>
@@ -134,7 +142,7 @@ public sealed class ReferenceProfile
             }
         }
 
-        var profile = new ReferenceProfile([.. edges], new double[edges.Count + 1]);
+        var profile = new ReferenceProfile([.. edges], new double[edges.Count + 1], sorted.Length);
         foreach (var value in sorted)
         {
             profile._shares[profile.BinOf(value)] += 1;

@@ -33,7 +33,7 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
                 static_configs:
                   - targets: ['127.0.0.1:{{processors.MetricsPort}}']
             """);
-        using var prometheus = Process.Start(new ProcessStartInfo("prometheus")
+        using var prometheus = StartPrometheus(new ProcessStartInfo("prometheus")
         {
             ArgumentList =
             {
@@ -44,7 +44,7 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("prometheus did not start (apt-get install prometheus).");
+        });
         var log = prometheus.StandardError.ReadToEndAsync();
         try
         {
@@ -66,6 +66,18 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
 
             await prometheus.WaitForExitAsync();
             directory.Delete(recursive: true);
+        }
+    }
+
+    private static Process StartPrometheus(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("prometheus is not installed: apt-get install prometheus (.ci/run does).", e);
         }
     }
 

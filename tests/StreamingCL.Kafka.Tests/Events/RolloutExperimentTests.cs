@@ -24,5 +24,6 @@ public sealed class RolloutExperimentTests
     [InlineData("rollout:ctr:two")]
     [InlineData("rollout:ctr:-2")]
     [InlineData("rollout:ctr:2:canary")]
+    [InlineData("rollout:ctr:02")]
     public void Other_experiment_ids_name_no_rollout(string? id) => Assert.Null(RolloutExperiment.Parse("rollout:", id));
 }

@@ -57,7 +57,8 @@ public sealed class DriftTopologyTests : IDisposable
     {
         Run();
         Publish(1, new FeatureProfile("a", [1, 2, 3, 4, 5, 6, 7, 8, 9], [], [.. Enumerable.Repeat(0.1, 10)], 1000));
-        // 40 values over ten equally likely bins: PSI 0.40 (drift by itself), chi-square 13 on 9 degrees of freedom (p = 0.16).
+        // 40 values over ten bins the 1,000 of the reference share equally: PSI 0.40 (drift by itself), chi-square
+        // (homogeneity, (100 x 40 - o x 1000)² / (1000 x 40 x (100 + o)) per bin) 12.5 on 9 degrees of freedom (p = 0.19).
         int[] perBin = [7, 1, 6, 2, 4, 4, 7, 1, 6, 2];
         var values = perBin.SelectMany((count, bin) => Enumerable.Repeat(bin + 0.5, count)).ToArray();
         for (var i = 0; i < values.Length; i++)
@@ -69,7 +70,7 @@ public sealed class DriftTopologyTests : IDisposable
 
         var metric = Assert.Single(Metrics(), metric => metric.Feature == "a");
         Assert.Equal(DriftVerdict.Drift, DriftThresholds.Default.ForPsi(metric.Statistics["psi"]));
-        Assert.Equal(13.0, metric.Statistics["chi2_statistic"], 9);
+        Assert.Equal(2 * 25 * ((9.0 / 107) + (9.0 / 101) + (4.0 / 106) + (4.0 / 102)), metric.Statistics["chi2_statistic"], 9);
         Assert.True(metric.Statistics["chi2_p_value"] > 0.1);
         Assert.Equal(DriftSeverity.None, metric.Severity);
     }
@@ -421,7 +422,7 @@ public sealed class DriftTopologyTests : IDisposable
         var counts = ReferenceProfile.FromSample(reference).CreateCounts();
         counts.AddRange(current);
         var psi = counts.PopulationStabilityIndex();
-        var chiSquare = counts.ChiSquareGoodnessOfFit();
+        var chiSquare = counts.ChiSquareTest();
         Assert.Equal(
             new Dictionary<string, double>
             {

@@ -71,4 +71,18 @@ public sealed class ExperimentOptionsTests
             ],
         }.Validate();
     }
+
+    [Fact]
+    public void A_rollout_is_a_canary_or_a_shadow_by_its_id_and_a_shadow_is_judged_by_its_error_rate()
+    {
+        var options = new ExperimentOptions { Rollouts = { Guardrail = new GuardrailDefinition { Metric = GuardrailMetric.Primary, NonInferiorityMargin = 0.5 } } };
+
+        var canary = options.Find("rollout:ctr:2")!;
+        var shadow = options.Find("rollout:ctr:2:shadow")!;
+
+        Assert.Equal((ExperimentKind.Canary, GuardrailMetric.Primary, 0.5), (canary.Kind, canary.Guardrail!.Metric, canary.Guardrail.NonInferiorityMargin));
+        // The primary metric's margin means nothing for error rates: the default one applies.
+        Assert.Equal((ExperimentKind.Shadow, "production", GuardrailMetric.ErrorRate, 0.01), (shadow.Kind, shadow.Control, shadow.Guardrail!.Metric, shadow.Guardrail.NonInferiorityMargin));
+        Assert.Null(options.Find("rollout:ctr:02"));
+    }
 }

@@ -123,24 +123,39 @@ public sealed class DriftEdgeCaseTests
         Assert.Equal(expected, DriftThresholds.Default.ForSignificantPsi(psi, chiSquarePValue));
 
     [Fact]
-    public void Goodness_of_fit_compares_counts_with_the_profile_shares()
+    public void Without_its_count_the_reference_shares_are_taken_as_exact()
     {
-        // Expected 20, 30, 50: (30-20)²/20 + 0 + (40-50)²/50 = 7 with 2 degrees of freedom, p = e^-3.5.
-        var result = ReferenceProfile.FromStored([1.0, 2.0], [0.2, 0.3, 0.5]).CreateCounts([30, 30, 40]).ChiSquareGoodnessOfFit();
+        // Goodness of fit. Expected 20, 30, 50: (30-20)²/20 + 0 + (40-50)²/50 = 7 with 2 degrees of freedom, p = e^-3.5.
+        var result = ReferenceProfile.FromStored([1.0, 2.0], [0.2, 0.3, 0.5]).CreateCounts([30, 30, 40]).ChiSquareTest();
         Assert.Equal(7.0, result.Statistic, 12);
         Assert.Equal(2, result.DegreesOfFreedom);
         Assert.Equal(Math.Exp(-3.5), result.PValue, 12);
     }
 
     [Fact]
-    public void Goodness_of_fit_leaves_out_empty_reference_bins_unless_values_fall_in_them()
+    public void With_its_count_the_reference_is_a_sample_too()
     {
-        var profile = ReferenceProfile.FromStored([1.0, 2.0], [0.5, 0.0, 0.5]);
-        Assert.Equal(new ChiSquareTestResult(0.0, 1, 1.0), profile.CreateCounts([5, 0, 5]).ChiSquareGoodnessOfFit());
-        var impossible = profile.CreateCounts([5, 1, 4]).ChiSquareGoodnessOfFit();
-        Assert.Equal(double.PositiveInfinity, impossible.Statistic);
-        Assert.Equal(0.0, impossible.PValue);
-        Assert.Throws<InvalidOperationException>(() => profile.CreateCounts().ChiSquareGoodnessOfFit());
+        // Homogeneity of [[20, 30, 50], [30, 30, 40]]: 2 + 0 + 10/9 with 2 degrees of freedom (scipy's
+        // chi2_contingency(correction=False)); less than half the goodness of fit's 7.
+        var result = ReferenceProfile.FromStored([1.0, 2.0], [0.2, 0.3, 0.5], count: 100).CreateCounts([30, 30, 40]).ChiSquareTest();
+        Assert.Equal(2 + (10.0 / 9), result.Statistic, 12);
+        Assert.Equal(2, result.DegreesOfFreedom);
+        Assert.Equal(Math.Exp(-(2 + (10.0 / 9)) / 2), result.PValue, 12);
+        Assert.Equal(5, ReferenceProfile.FromSample([1.0, 2.0, 3.0, 4.0, 5.0]).Count);
+    }
+
+    [Fact]
+    public void Empty_reference_bins_are_left_out_unless_values_fall_in_them()
+    {
+        var exact = ReferenceProfile.FromStored([1.0, 2.0], [0.5, 0.0, 0.5]);
+        Assert.Equal(new ChiSquareTestResult(0.0, 1, 1.0), exact.CreateCounts([5, 0, 5]).ChiSquareTest());
+        var impossible = exact.CreateCounts([5, 1, 4]).ChiSquareTest();
+        Assert.Equal((double.PositiveInfinity, 0.0), (impossible.Statistic, impossible.PValue));
+        // A sampled reference may just not have shown values there: the bin counts, finitely.
+        var sampled = ReferenceProfile.FromStored([1.0, 2.0], [0.5, 0.0, 0.5], count: 10).CreateCounts([5, 1, 4]).ChiSquareTest();
+        Assert.Equal(2, sampled.DegreesOfFreedom);
+        Assert.InRange(sampled.PValue, 0.1, 1);
+        Assert.Throws<InvalidOperationException>(() => exact.CreateCounts().ChiSquareTest());
     }
 
     [Fact]
