@@ -38,10 +38,10 @@ internal readonly record struct Period(MetricScope Scope, long StartMs, long End
 /// <item>Shadow: one record per shadow variant against the served one: agreement_rate of the
 /// decisions on paired predictions and, over labeled pairs, accuracy and log loss of both and their
 /// deltas (shadow minus served). Units are pairs; metric_sum counts agreements. With a guardrail
-/// (a rollout's shadow), the verdict compares the two error rates on the labeled pairs as a
-/// canary's: ROLLBACK when the shadow is significantly worse, PROMOTE when non-inferior. The rates
-/// come from the same predictions, whose errors are positively correlated: the unpaired interval
-/// is then wider than a paired one, so the verdicts err on the side of waiting.</item>
+/// (a rollout's shadow), the verdict judges the difference of the error rates on the labeled pairs
+/// as a canary's (ROLLBACK when the shadow is significantly worse, PROMOTE when non-inferior), by
+/// a paired test: only the pairs where exactly one decided right carry information, and the
+/// shared ones cancel out, so it needs far fewer pairs than comparing two independent rates.</item>
 /// <item>Interleaving: one record for the challenger team against the control team: wins, losses,
 /// ties and the sign test's p_value. Units are impressions; metric_sum counts wins.</item>
 /// </list>
@@ -137,8 +137,19 @@ internal static class ExperimentAnalysis
         SequentialTuningParameter = experiment.EffectiveSequential?.TuningParameter ?? FrequentistOptions.Default.SequentialTuningParameter,
     };
 
-    // A shadow comparison's side as a canary's guardrail sees it: its errors on the labeled pairs.
-    private static VariantTally Errors(long labeledPairs, long correct) => new() { GuardrailTrials = labeledPairs, GuardrailErrors = labeledPairs - correct };
+    /// <summary>
+    /// The shadow's error minus the served one's, per labeled pair: +1 where only the served
+    /// decision was right, -1 where only the shadow's was, 0 elsewhere. Half a pair is added to
+    /// each cell of the 2 x 2 table (Agresti and Min, 2005), so the interval stays defined, and
+    /// conservative, when the two never disagree.
+    /// </summary>
+    private static ExperimentVerdict ShadowGuardrail(ExperimentDefinition experiment, ShadowTally tally, Dictionary<string, double> statistics)
+    {
+        var differences = VariantStatistics.FromMoments(tally.LabeledPairs + 2, tally.ControlCorrect - tally.VariantCorrect, tally.LabeledDisagreements + 1);
+        var options = Options(experiment);
+        var test = experiment.EffectiveSequential is null ? FrequentistTest.PairedTwoSided(differences, options) : FrequentistTest.PairedSequential(differences, options);
+        return Judge(experiment, test, higherIsBetter: false, statistics);
+    }
 
     private static ExperimentVerdict Guardrail(ExperimentDefinition experiment, VariantTally control, VariantTally canary, FrequentistOptions options, Dictionary<string, double> statistics)
     {
@@ -147,6 +158,13 @@ internal static class ExperimentAnalysis
             ? (AgrestiCaffo(control.ErrorRate()), AgrestiCaffo(canary.ErrorRate()), false)
             : (control.Statistics(experiment.Metric.Type), canary.Statistics(experiment.Metric.Type), experiment.Metric.HigherIsBetter);
         var test = experiment.EffectiveSequential is null ? FrequentistTest.TwoSided(a, b, options) : FrequentistTest.Sequential(a, b, options);
+        return Judge(experiment, test, higherIsBetter, statistics);
+    }
+
+    // ROLLBACK when the guarded side is significantly worse, PROMOTE when the bound on its worse side is within the margin.
+    private static ExperimentVerdict Judge(ExperimentDefinition experiment, EffectEstimate test, bool higherIsBetter, Dictionary<string, double> statistics)
+    {
+        var guardrail = experiment.Guardrail!;
         Add(statistics, "guardrail_lift", "guardrail_ci_low", "guardrail_ci_high", "guardrail_p_value", test);
         if (!test.IsDefined)
         {
@@ -201,9 +219,7 @@ internal static class ExperimentAnalysis
                 statistics["log_loss_delta"] = (tally.VariantLogLoss - tally.ControlLogLoss) / n;
             }
 
-            var verdict = experiment.Guardrail is not null && tally.LabeledPairs > 0
-                ? Guardrail(experiment, Errors(tally.LabeledPairs, tally.ControlCorrect), Errors(tally.LabeledPairs, tally.VariantCorrect), Options(experiment), statistics)
-                : ExperimentVerdict.Continue;
+            var verdict = experiment.Guardrail is not null && tally.LabeledPairs > 0 ? ShadowGuardrail(experiment, tally, statistics) : ExperimentVerdict.Continue;
             yield return Metric(experiment, variant, period, tally.Pairs, tally.Agreements, tally.Agreements, statistics, Published(period.Scope, verdict, splitBroken: false));
         }
     }

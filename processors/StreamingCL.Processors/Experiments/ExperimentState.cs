@@ -121,6 +121,9 @@ internal sealed class ShadowTally
     /// <summary>Labeled pairs the shadow variant decided right.</summary>
     public long VariantCorrect { get; set; }
 
+    /// <summary>Labeled pairs the two decided differently: exactly one of them right.</summary>
+    public long LabeledDisagreements { get; set; }
+
     /// <summary>Σ log loss of the served variant over labeled pairs.</summary>
     public double ControlLogLoss { get; set; }
 

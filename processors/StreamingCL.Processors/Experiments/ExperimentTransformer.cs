@@ -273,6 +273,7 @@ internal sealed class ExperimentTransformer : ITransformer<string, Observation, 
                 tally.LabeledPairs++;
                 tally.ControlCorrect += servedDecision == label ? 1 : 0;
                 tally.VariantCorrect += shadowDecision == label ? 1 : 0;
+                tally.LabeledDisagreements += servedDecision != shadowDecision ? 1 : 0;
                 tally.ControlLogLoss += ClassificationMetrics.ExampleLogLoss(served.Score, label);
                 tally.VariantLogLoss += ClassificationMetrics.ExampleLogLoss(shadow.Score, label);
             }

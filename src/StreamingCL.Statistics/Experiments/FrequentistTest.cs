@@ -92,12 +92,7 @@ public static class FrequentistTest
             return EffectEstimate.Undefined(error);
         }
 
-        var dof = WelchDegreesOfFreedom(control, treatment);
-        var halfWidth = StudentT.Quantile(1 - options.Alpha / 2, dof) * standardError;
-        // gbstats computes 2 (1 - cdf); the survival function gives the same value without
-        // rounding tiny p-values to 0.
-        var pValue = Math.Min(1.0, 2 * StudentT.Survival(Math.Abs(estimate / standardError), dof));
-        return new EffectEstimate(estimate, standardError, estimate - halfWidth, estimate + halfWidth, pValue);
+        return StudentTEstimate(estimate, standardError, WelchDegreesOfFreedom(control, treatment), options.Alpha);
     }
 
     /// <summary>
@@ -115,7 +110,51 @@ public static class FrequentistTest
             return EffectEstimate.Undefined(error);
         }
 
-        double n = control.Count + treatment.Count;
+        return SequentialEstimate(estimate, standardError, control.Count + treatment.Count, options);
+    }
+
+    /// <summary>
+    /// <see cref="TwoSided"/> for paired observations (both variants measured on the same units):
+    /// the one-sample t-test of their <paramref name="differences"/> (treatment - control, one per
+    /// unit), as scipy.stats.ttest_1samp: mean ± t_(1-α/2, n-1) × sd / √n. The lift is absolute
+    /// whatever <see cref="FrequentistOptions.DifferenceType"/> says.
+    /// </summary>
+    public static EffectEstimate PairedTwoSided(VariantStatistics differences, FrequentistOptions? options = null)
+    {
+        options ??= FrequentistOptions.Default;
+        options.Validate();
+        return TryPaired(differences, out var standardError)
+            ? StudentTEstimate(differences.Mean, standardError, differences.Count - 1, options.Alpha)
+            : EffectEstimate.Undefined(ZeroVarianceError);
+    }
+
+    /// <summary><see cref="Sequential"/> for paired observations: the same confidence sequence with N = n, the pairs.</summary>
+    public static EffectEstimate PairedSequential(VariantStatistics differences, FrequentistOptions? options = null)
+    {
+        options ??= FrequentistOptions.Default;
+        options.Validate();
+        return TryPaired(differences, out var standardError)
+            ? SequentialEstimate(differences.Mean, standardError, differences.Count, options)
+            : EffectEstimate.Undefined(ZeroVarianceError);
+    }
+
+    private static bool TryPaired(VariantStatistics differences, out double standardError)
+    {
+        standardError = Math.Sqrt(differences.Variance / differences.Count);
+        return differences.Count >= 2 && differences.Variance > 0;
+    }
+
+    private static EffectEstimate StudentTEstimate(double estimate, double standardError, double degreesOfFreedom, double alpha)
+    {
+        var halfWidth = StudentT.Quantile(1 - alpha / 2, degreesOfFreedom) * standardError;
+        // gbstats computes 2 (1 - cdf); the survival function gives the same value without
+        // rounding tiny p-values to 0.
+        var pValue = Math.Min(1.0, 2 * StudentT.Survival(Math.Abs(estimate / standardError), degreesOfFreedom));
+        return new EffectEstimate(estimate, standardError, estimate - halfWidth, estimate + halfWidth, pValue);
+    }
+
+    private static EffectEstimate SequentialEstimate(double estimate, double standardError, double n, FrequentistOptions options)
+    {
         var logAlpha = Math.Log(options.Alpha);
         var rho2 = (-2 * logAlpha + Math.Log(-2 * logAlpha + 1)) / options.SequentialTuningParameter;
         var spread = n * rho2 + 1;

@@ -83,26 +83,30 @@ public sealed class ShadowTests : IDisposable
     }
 
     [Theory]
-    [InlineData(60, 15, ExperimentVerdict.Promote)] // errs on 5 % of the predictions production errs on 20 % of
-    [InlineData(15, 120, ExperimentVerdict.Rollback)] // 40 % against 5 %
-    [InlineData(15, 15, ExperimentVerdict.Continue)] // as good, but 300 pairs cannot show it within a point
-    public void A_rollout_shadow_is_judged_by_its_error_rate_on_the_labeled_pairs(int servedErrors, int shadowErrors, ExperimentVerdict expected)
+    [InlineData(300, 60, 0, 15, ExperimentVerdict.Promote)] // right wherever production is, and on 45 more
+    [InlineData(300, 15, 0, 120, ExperimentVerdict.Rollback)] // wrong on 105 predictions production gets right
+    [InlineData(300, 15, 0, 15, ExperimentVerdict.Continue)] // the same decisions, but 300 pairs cannot show it within a point
+    [InlineData(1000, 50, 0, 50, ExperimentVerdict.Promote)] // the same decisions on 1,000
+    [InlineData(1000, 50, 25, 50, ExperimentVerdict.Continue)] // as many errors, on other predictions half the time
+    public void A_rollout_shadow_is_judged_by_a_paired_test_of_its_errors(int pairs, int servedErrors, int shadowFirstError, int shadowErrors, ExperimentVerdict expected)
     {
         // rollout:MODEL:VERSION:shadow is a Shadow paired with "production", with the template's margin and sequential test.
         const string Rollout = "rollout:ctr:2:shadow";
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < pairs; i++)
         {
+            var shadowWrong = i >= shadowFirstError && i < shadowFirstError + shadowErrors;
             _traffic.Label(Rollout, $"u-{i}", "production", Start, label: 1, score: i < servedErrors ? 0.2 : 0.8, predictionId: $"r-{i}");
-            _traffic.Label(Rollout, $"u-{i}", "shadow", Start, label: 1, score: i < shadowErrors ? 0.2 : 0.8, shadow: true, predictionId: $"r-{i}");
+            _traffic.Label(Rollout, $"u-{i}", "shadow", Start, label: 1, score: shadowWrong ? 0.2 : 0.8, shadow: true, predictionId: $"r-{i}");
         }
 
         _traffic.Tick(Start.AddMinutes(10));
 
         var shadow = _traffic.Metrics().Latest(Rollout, "shadow");
-        Assert.Equal((ExperimentKind.Shadow, "production", 300L), (shadow.Kind, shadow.ControlVariant, shadow.Units));
+        Assert.Equal((ExperimentKind.Shadow, "production", (long)pairs), (shadow.Kind, shadow.ControlVariant, shadow.Units));
         Assert.Equal(expected, shadow.Verdict);
-        Assert.Contains("guardrail_p_value", shadow.Statistics.Keys);
-        Assert.Equal((shadowErrors - servedErrors) / 300.0, shadow.Statistics["guardrail_lift"], 2); // Agresti-Caffo moves it a little
+        // The difference of the error rates, with half a pair added to each cell of the 2 x 2 table.
+        Assert.Equal((shadowErrors - servedErrors) / (pairs + 2.0), shadow.Statistics["guardrail_lift"], 12);
+        Assert.True(shadow.Statistics["guardrail_ci_low"] < shadow.Statistics["guardrail_lift"] && shadow.Statistics["guardrail_lift"] < shadow.Statistics["guardrail_ci_high"]);
     }
 
     [Fact]
