@@ -42,6 +42,18 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Only_a_binary_classifier_can_enter_as_a_shadow()
+    {
+        using var config = CliRunner.TempFile("""{ "Trainer": { "ModelName": "eta", "Features": { "Task": "Regression", "NumericFeatures": ["x"] } }, "Registry": { "EntryStage": "Shadow" } }""");
+
+        var result = await CliRunner.RunAsync("run", "trainer", "--embedded", "--config", config.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: Registry:EntryStage: Shadow judges a version by its decisions against 0/1 labels", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Trainer:Features:Task is Regression", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Configured_ramp_steps_replace_the_default_ones()
     {
         using var config = CliRunner.TempFile("""{ "Registry": { "RampSteps": [0.2, 0.6], "RequireApproval": true } }""");

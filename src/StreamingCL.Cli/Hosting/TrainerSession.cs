@@ -28,6 +28,14 @@ internal sealed record TrainerWorkerSettings(
     public string GroupId => Worker.GroupId(Model);
 
     public Guarantee Guarantee => Worker.EffectiveGuarantee(Embedded);
+
+    /// <summary>Fails naming the key when the sections do not fit together.</summary>
+    public void Validate() =>
+        // A shadow's rollout judges its decisions against 0/1 labels (a paired test of the error rates).
+        InvalidConfigurationException.ThrowUnless(
+            Registry.EntryStage != ModelStage.Shadow || Trainer.Features.Task == ModelTask.BinaryClassification,
+            $"{RegistryOptions.SectionName}:{nameof(RegistryOptions.EntryStage)}",
+            $"Shadow judges a version by its decisions against 0/1 labels: only a binary classifier can enter as one, and {TrainerOptions.SectionName}:{nameof(TrainerOptions.Features)}:{nameof(FeatureSpec.Task)} is {Trainer.Features.Task}.");
 }
 
 /// <summary>The registry of the worker's model as the worker holds it: its versions (oldest first) and traffic allocation.</summary>
