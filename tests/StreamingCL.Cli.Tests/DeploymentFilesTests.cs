@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using StreamingCL.Tests.Shared;
@@ -79,6 +80,47 @@ public sealed class DeploymentFilesTests
 
             Assert.NotEmpty(Settings.Kafka(configuration).BootstrapServers);
         }
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_every_compose_worker_on_its_metrics_port()
+    {
+        var prometheus = ReadYaml(Path.Combine(RepositoryPaths.Root, "monitoring", "prometheus.yml")).Single();
+        var targets = prometheus.GetProperty("scrape_configs").EnumerateArray()
+            .SelectMany(job => job.GetProperty("static_configs").EnumerateArray())
+            .SelectMany(config => config.GetProperty("targets").EnumerateArray().Select(target => target.GetString()!));
+
+        // `run` serves /metrics on Metrics:Port, 9464 unless configured.
+        var workers = ComposeWorkers().Where(worker => worker.Args[0] == "run" && !worker.Environment.ContainsKey("Metrics__Port"));
+        Assert.Equal(workers.Select(worker => $"{worker.Name["compose/".Length..]}:9464").Order(), targets.Order());
+    }
+
+    [Fact]
+    public void Compose_mounts_files_of_the_repository()
+    {
+        var compose = ReadYaml(Path.Combine(RepositoryPaths.Root, "docker-compose.yml")).Single();
+        var mounts = compose.GetProperty("services").EnumerateObject()
+            .SelectMany(service => service.Value.TryGetProperty("volumes", out var volumes) ? volumes.EnumerateArray().Select(volume => volume.GetString()!.Split(':')[0]) : [])
+            .Select(source => Path.GetFullPath(source, RepositoryPaths.Root))
+            .ToList();
+
+        Assert.NotEmpty(mounts);
+        Assert.All(mounts, source => Assert.True(File.Exists(source) || Directory.Exists(source), $"{source} does not exist"));
+    }
+
+    [Fact]
+    public void The_dashboard_shows_only_metrics_the_workers_export()
+    {
+        var declared = Directory.GetFiles(RepositoryPaths.Root, "*.cs", SearchOption.AllDirectories)
+            .Where(file => file.Contains($"{Path.DirectorySeparatorChar}src{Path.DirectorySeparatorChar}", StringComparison.Ordinal) || file.Contains($"{Path.DirectorySeparatorChar}processors{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), "\"(streamingcl_[a-z_]+)\"").Select(match => match.Groups[1].Value))
+            .ToHashSet();
+        var used = Dashboard.Expressions()
+            .SelectMany(expression => Regex.Matches(expression, "streamingcl_[a-z_]+").Select(match => Regex.Replace(match.Value, "_(bucket|sum|count)$", "")))
+            .ToHashSet();
+
+        Assert.True(used.Count >= 10, string.Join(", ", used));
+        Assert.Subset(declared, used);
     }
 
     private static IEnumerable<(string Name, string[] Args, Dictionary<string, string> Environment)> ComposeWorkers()

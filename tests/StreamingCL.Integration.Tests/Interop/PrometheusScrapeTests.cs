@@ -4,13 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
+using StreamingCL.Tests.Shared;
 
 namespace StreamingCL.Integration.Tests.Interop;
 
 /// <summary>`streamingcl run processors --embedded` with its /metrics endpoint on a free port.</summary>
 public sealed class MeteredProcessorsProcess() : RunProcess(["processors"], null, PrometheusScrapeTests.FreePort());
 
-/// <summary>A real Prometheus (the Debian package) scrapes the processors' endpoint, as in production.</summary>
+/// <summary>A real Prometheus (the Debian package) scrapes the processors' endpoint, as in production, and runs the dashboard's queries.</summary>
 public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) : IClassFixture<MeteredProcessorsProcess>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -51,6 +52,12 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             Assert.Equal("1", await QueryUntilAsync(http, "up{job=\"streamingcl-processors\"}", value => value == "1"));
             await QueryUntilAsync(http, "sum(streamingcl_dead_letters_total{kind=\"Malformed\"})", value => value is not null && double.Parse(value, CultureInfo.InvariantCulture) >= 1);
+            // The Grafana dashboard's queries are PromQL this Prometheus accepts.
+            foreach (var expression in Dashboard.Expressions())
+            {
+                using var answer = await http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(expression)}");
+                Assert.True(answer.IsSuccessStatusCode, $"{expression}: {await answer.Content.ReadAsStringAsync()}");
+            }
         }
         catch (TimeoutException e)
         {
