@@ -112,7 +112,7 @@ public sealed class DeploymentFilesTests
     public void The_dashboard_shows_only_metrics_the_workers_export()
     {
         var declared = Directory.GetFiles(RepositoryPaths.Root, "*.cs", SearchOption.AllDirectories)
-            .Where(file => file.Contains($"{Path.DirectorySeparatorChar}src{Path.DirectorySeparatorChar}", StringComparison.Ordinal) || file.Contains($"{Path.DirectorySeparatorChar}processors{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(file => Path.GetRelativePath(RepositoryPaths.Root, file).Split(Path.DirectorySeparatorChar)[0] is "src" or "processors")
             .SelectMany(file => Regex.Matches(File.ReadAllText(file), "\"(streamingcl_[a-z_]+)\"").Select(match => match.Groups[1].Value))
             .ToHashSet();
         var used = Dashboard.Expressions()

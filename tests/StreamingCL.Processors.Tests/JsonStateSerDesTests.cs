@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using StreamingCL.Processors.Drift;
 using StreamingCL.Processors.Experiments;
 
 namespace StreamingCL.Processors.Tests;
@@ -33,5 +34,17 @@ public sealed class JsonStateSerDesTests
         Assert.Contains("UnitState", error.Message, StringComparison.Ordinal);
         Assert.Contains("experiment-units-changelog", error.Message, StringComparison.Ordinal);
         Assert.Contains("reset the application's state", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_numeric_reference_stored_before_references_kept_their_count_reads_as_of_unknown_count()
+    {
+        var serdes = new JsonStateSerDes<VersionReferences>();
+        var json = """{"numeric":{"x":{"origin":"published","edges":[1.0],"shares":[0.5,0.5]}},"categorical":{}}""";
+
+        var read = serdes.Deserialize(Encoding.UTF8.GetBytes(json), Changelog);
+
+        Assert.Equal(0, read.Numeric["x"].Count); // the chi-square test then takes the shares as exact
+        Assert.Equal(40, serdes.Deserialize(serdes.Serialize(read with { Numeric = new() { ["x"] = read.Numeric["x"] with { Count = 40 } } }, Changelog), Changelog).Numeric["x"].Count);
     }
 }

@@ -11,7 +11,8 @@ internal sealed class ExperimentState
 {
     // Raised when the counting rules or the unit entries change, so state kept under the old ones is
     // dropped rather than misread. 2: a Canary's or Bandit's units count in the variants that served them.
-    private const int CountingRules = 2;
+    // 3: shadow tallies count labeled disagreements (the paired test reads them).
+    private const int CountingRules = 3;
 
     /// <summary>What the tallies measure (<see cref="BasisOf"/>): they mean nothing under another definition.</summary>
     public string Basis { get; set; } = string.Empty;

@@ -86,7 +86,9 @@ internal static class DemoCommand
         var catalog = Settings.Topics(configuration, Settings.Kafka(configuration));
         var trainer = Settings.Trainer(configuration);
         trainer.Validate();
-        var trainerSettings = (Registry: Settings.Registry(configuration), Worker: Settings.TrainerWorker(configuration));
+        // Its cluster is set once the embedded broker runs.
+        var trainerSettings = new TrainerWorkerSettings(trainer, Settings.Registry(configuration), Settings.TrainerWorker(configuration), Settings.Kafka(configuration), catalog, Embedded: true);
+        trainerSettings.Validate();
         var coldStart = DemoConfiguration.ColdStartExamples(trainer, simulation);
         var output = parsed.InvocationConfiguration.Output;
         var logPath = parsed.GetValue(LogOption)?.FullName
@@ -105,7 +107,7 @@ internal static class DemoCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddProvider(logFile).AddFilter("Streamiz", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
         builder.Services.AddStreamApplications(processors.Applications(), endpoint, kafka, processors, environment, embedded: true);
-        builder.Services.AddTrainer(new TrainerWorkerSettings(trainer, trainerSettings.Registry, trainerSettings.Worker, kafka, catalog, Embedded: true), endpoint, serdes, metrics);
+        builder.Services.AddTrainer(trainerSettings with { Kafka = kafka }, endpoint, serdes, metrics);
         using var host = builder.Build();
         // The host's console lifetime turns Ctrl+C and SIGTERM into ApplicationStopping.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);

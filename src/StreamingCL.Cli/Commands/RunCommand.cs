@@ -75,6 +75,7 @@ internal static class RunCommand
             trainerOptions.Validate();
             trainerSettings = new TrainerWorkerSettings(
                 trainerOptions, Settings.Registry(configuration), Settings.TrainerWorker(configuration), kafka, catalog, embedded);
+            trainerSettings.Validate();
         }
 
         var brokers = parsed.GetValue(BrokersOption);

@@ -35,10 +35,7 @@ internal static class WorkerServices
 
     /// <summary>The trainer worker of one model, with the registry policy.</summary>
     public static IServiceCollection AddTrainer(
-        this IServiceCollection services, TrainerWorkerSettings settings, ClusterEndpoint endpoint, EventSerdes serdes, CollectorRegistry metrics)
-    {
-        settings.Validate();
-        return services.AddSingleton<IHostedService>(provider => new TrainerWorker(
+        this IServiceCollection services, TrainerWorkerSettings settings, ClusterEndpoint endpoint, EventSerdes serdes, CollectorRegistry metrics) =>
+        services.AddSingleton<IHostedService>(provider => new TrainerWorker(
             settings, endpoint, serdes, new TrainerMetrics(metrics), TimeProvider.System, provider.GetRequiredService<ILogger<TrainerWorker>>()));
-    }
 }

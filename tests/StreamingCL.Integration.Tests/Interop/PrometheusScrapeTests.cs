@@ -50,14 +50,21 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            Assert.Equal("1", await QueryUntilAsync(http, "up{job=\"streamingcl-processors\"}", value => value == "1"));
-            await QueryUntilAsync(http, "sum(streamingcl_dead_letters_total{kind=\"Malformed\"})", value => value is not null && double.Parse(value, CultureInfo.InvariantCulture) >= 1);
-            // The Grafana dashboard's queries are PromQL this Prometheus accepts.
+            await QueryUntilAsync(http, "up{job=\"streamingcl-processors\"}", series => series.Any(one => Value(one) == 1));
+            await QueryUntilAsync(http, "sum(streamingcl_dead_letters_total{kind=\"Malformed\"})", series => series.Any(one => Value(one) >= 1));
+
+            // The Grafana dashboard's queries are PromQL this Prometheus accepts, and its dead-letter
+            // panel, whose metric now has a series, draws it with the labels its legend names.
             foreach (var expression in Dashboard.Expressions())
             {
                 using var answer = await http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(expression)}");
                 Assert.True(answer.IsSuccessStatusCode, $"{expression}: {await answer.Content.ReadAsStringAsync()}");
             }
+
+            var deadLetterPanel = Dashboard.Expressions().Single(expression => expression.Contains("streamingcl_dead_letters_total", StringComparison.Ordinal));
+            await QueryUntilAsync(http, deadLetterPanel, series => series.Any(one =>
+                one.GetProperty("metric").TryGetProperty("processor", out var processor) && processor.GetString() == "streamingcl-join"
+                && one.GetProperty("metric").TryGetProperty("kind", out var kind) && kind.GetString() == "Malformed"));
         }
         catch (TimeoutException e)
         {
@@ -95,21 +102,23 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    // The value of an instant query's first series, polled until it satisfies the condition.
-    private static async Task<string?> QueryUntilAsync(HttpClient http, string query, Func<string?, bool> done)
+    private static double Value(JsonElement series) => double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+
+    // An instant query's series, polled until they satisfy the condition.
+    private static async Task QueryUntilAsync(HttpClient http, string query, Func<IReadOnlyList<JsonElement>, bool> done)
     {
         var deadline = DateTime.UtcNow + Timeout;
-        string? value = null;
+        var last = "none";
         while (DateTime.UtcNow < deadline)
         {
             try
             {
                 using var response = JsonDocument.Parse(await http.GetStringAsync($"api/v1/query?query={Uri.EscapeDataString(query)}"));
                 var result = response.RootElement.GetProperty("data").GetProperty("result");
-                value = result.GetArrayLength() > 0 ? result[0].GetProperty("value")[1].GetString() : null;
-                if (done(value))
+                last = result.GetRawText();
+                if (done([.. result.EnumerateArray()]))
                 {
-                    return value;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -120,6 +129,6 @@ public sealed class PrometheusScrapeTests(MeteredProcessorsProcess processors) :
             await Task.Delay(500);
         }
 
-        throw new TimeoutException($"Prometheus never answered {query} as expected (last value: {value ?? "none"}).");
+        throw new TimeoutException($"Prometheus never answered {query} as expected (last answer: {last}).");
     }
 }
