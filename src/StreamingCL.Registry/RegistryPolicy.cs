@@ -132,31 +132,16 @@ public sealed class RegistryPolicy
         }
 
         var now = metric.WindowEnd;
-        var stage = canary.Stage.ToString().ToLowerInvariant();
+        var stepStarted = registry.Allocation(canary.ModelName)?.Timestamp;
         switch (metric.Verdict)
         {
             case ExperimentVerdict.Rollback:
-                return RollBack(registry, canary, _options.Actor, $"guardrail: the {stage} is significantly worse (p = {Statistic(metric, "guardrail_p_value")})", now);
-            case ExperimentVerdict.Promote when canary.Stage == ModelStage.Shadow && registry.Allocation(canary.ModelName) is { } entered && now >= entered.Timestamp + _options.MinStepDuration:
-                return Enter(registry, canary, ModelStage.Canary, _options.Actor, string.Create(CultureInfo.InvariantCulture, $"shadow non-inferior on {metric.Statistics.GetValueOrDefault("labeled_pairs")} labeled predictions"), now);
-            case ExperimentVerdict.Promote when canary.Stage == ModelStage.Canary && registry.Allocation(canary.ModelName) is { } allocation && now >= allocation.Timestamp + _options.MinStepDuration:
-                var share = allocation.Arms.FirstOrDefault(arm => arm.Arm == CanaryArm)?.Weight ?? 0;
-                var next = _options.RampSteps.FirstOrDefault(step => step > share + 1e-9);
-                if (next > 0)
-                {
-                    return Ramp(registry, canary, next, $"canary non-inferior at {share:P0}: ramp to {next:P0}", now);
-                }
-
-                if (!_options.RequireApproval)
-                {
-                    return Promote(registry, canary, _options.Actor, "canary passed every ramp step", now);
-                }
-
-                return canary.ChangeReason == AwaitingApproval
-                    ? RegistryDecision.None
-                    : new RegistryDecision([Change(canary, ModelStage.Canary, _options.Actor, AwaitingApproval, now)], null);
-            case ExperimentVerdict.Continue or ExperimentVerdict.Srm
-                when canary.ChangeReason != AwaitingApproval && registry.Allocation(canary.ModelName) is { } stalled && now >= stalled.Timestamp + _options.StepTimeout:
+                return RollBack(registry, canary, _options.Actor, $"guardrail: the {canary.Stage.ToString().ToLowerInvariant()} is significantly worse (p = {Statistic(metric, "guardrail_p_value")})", now);
+            case ExperimentVerdict.Promote when now >= stepStarted + _options.MinStepDuration:
+                return canary.Stage == ModelStage.Shadow
+                    ? Enter(registry, canary, ModelStage.Canary, _options.Actor, string.Create(CultureInfo.InvariantCulture, $"shadow non-inferior on {metric.Statistics.GetValueOrDefault("labeled_pairs")} labeled predictions"), now)
+                    : RampOrPromote(registry, canary, now);
+            case ExperimentVerdict.Continue or ExperimentVerdict.Srm when canary.ChangeReason != AwaitingApproval && now >= stepStarted + _options.StepTimeout:
                 return RollBack(registry, canary, _options.Actor, $"inconclusive: no PROMOTE verdict within {_options.StepTimeout} of the step (last: {metric.Verdict})", now);
             default:
                 return RegistryDecision.None;
@@ -210,6 +195,26 @@ public sealed class RegistryPolicy
             ? [Production(production, 1 - _options.RampSteps[0]), new ArmWeight(CanaryArm, _options.RampSteps[0], version.Version)]
             : [Production(production), new ArmWeight(ShadowArm, _options.ShadowShare, version.Version, Shadow: true)];
         return new RegistryDecision([.. superseded, entered], Allocation(registry, model, arms, $"v{version.Version} enters {stage.ToString().ToLowerInvariant()}", now));
+    }
+
+    // A canary's PROMOTE verdict: the next ramp step, production after the last (or the wait for approval).
+    private RegistryDecision RampOrPromote(ModelRegistry registry, ModelVersion canary, DateTimeOffset now)
+    {
+        var share = registry.Allocation(canary.ModelName)!.Arms.FirstOrDefault(arm => arm.Arm == CanaryArm)?.Weight ?? 0;
+        var next = _options.RampSteps.FirstOrDefault(step => step > share + 1e-9);
+        if (next > 0)
+        {
+            return Ramp(registry, canary, next, $"canary non-inferior at {share:P0}: ramp to {next:P0}", now);
+        }
+
+        if (!_options.RequireApproval)
+        {
+            return Promote(registry, canary, _options.Actor, "canary passed every ramp step", now);
+        }
+
+        return canary.ChangeReason == AwaitingApproval
+            ? RegistryDecision.None
+            : new RegistryDecision([Change(canary, ModelStage.Canary, _options.Actor, AwaitingApproval, now)], null);
     }
 
     private RegistryDecision Ramp(ModelRegistry registry, ModelVersion canary, double share, string reason, DateTimeOffset now)
