@@ -1,5 +1,3 @@
-using StreamingCL.Statistics.Distributions;
-
 namespace StreamingCL.Statistics.Drift;
 
 /// <summary>
@@ -115,16 +113,14 @@ public sealed class BinnedCounts
                 var reference = shares[i] * m;
                 if (observed + reference > 0)
                 {
-                    // Σ over both rows of (O - E)² / E, for two rows (r n - o m)² / (m n (r + o)).
                     bins++;
-                    statistic += Square((reference * n) - (observed * m)) / (m * n * (observed + reference));
+                    statistic += ChiSquareTestResult.HomogeneityTerm(reference, m, observed, n);
                 }
             }
             else if (shares[i] > 0)
             {
                 bins++;
-                var expected = shares[i] * n;
-                statistic += Square(observed - expected) / expected;
+                statistic += ChiSquareTestResult.GoodnessOfFitTerm(observed, shares[i] * n);
             }
             else if (observed > 0)
             {
@@ -132,12 +128,8 @@ public sealed class BinnedCounts
             }
         }
 
-        var degreesOfFreedom = bins - 1;
-        var pValue = double.IsPositiveInfinity(statistic) ? 0.0 : degreesOfFreedom == 0 ? 1.0 : ChiSquare.Survival(statistic, degreesOfFreedom);
-        return new ChiSquareTestResult(statistic, degreesOfFreedom, pValue);
+        return ChiSquareTestResult.Of(statistic, bins);
     }
-
-    private static double Square(double x) => x * x;
 
     private ReadOnlySpan<double> CurrentShares(Span<double> shares)
     {

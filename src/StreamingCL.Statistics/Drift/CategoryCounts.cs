@@ -6,7 +6,28 @@ namespace StreamingCL.Statistics.Drift;
 /// <param name="Statistic">Σ (observed - expected)² / expected.</param>
 /// <param name="DegreesOfFreedom">Degrees of freedom.</param>
 /// <param name="PValue">P(χ² &gt;= statistic).</param>
-public readonly record struct ChiSquareTestResult(double Statistic, int DegreesOfFreedom, double PValue);
+public readonly record struct ChiSquareTestResult(double Statistic, int DegreesOfFreedom, double PValue)
+{
+    /// <summary>
+    /// One column of a 2 x K test of homogeneity: Σ over its two rows of (O - E)² / E, which for
+    /// counts r of the reference's m and o of the current n is (r n - o m)² / (m n (r + o)).
+    /// </summary>
+    internal static double HomogeneityTerm(double reference, double referenceTotal, double current, double currentTotal) =>
+        Square((reference * currentTotal) - (current * referenceTotal)) / (referenceTotal * currentTotal * (reference + current));
+
+    /// <summary>One bin of a goodness-of-fit test: (O - E)² / E.</summary>
+    internal static double GoodnessOfFitTerm(double observed, double expected) => Square(observed - expected) / expected;
+
+    /// <summary>
+    /// The result of a statistic summed over <paramref name="columns"/> non-empty columns (degrees of
+    /// freedom: columns - 1). A single column carries no information (p = 1); an infinite statistic
+    /// (values where the expectation is none) has p = 0.
+    /// </summary>
+    internal static ChiSquareTestResult Of(double statistic, int columns) =>
+        new(statistic, columns - 1, double.IsPositiveInfinity(statistic) ? 0.0 : columns <= 1 ? 1.0 : ChiSquare.Survival(statistic, columns - 1));
+
+    private static double Square(double x) => x * x;
+}
 
 /// <summary>Every drift statistic for one categorical feature, with verdicts.</summary>
 /// <param name="PopulationStabilityIndex">PSI on the category shares.</param>
@@ -102,28 +123,18 @@ public sealed class CategoryCounts
     public ChiSquareTestResult ChiSquareTest()
     {
         var (reference, current) = ContingencyTable();
-        double referenceTotal = Profile.Total, currentTotal = Count, total = referenceTotal + currentTotal;
         var statistic = 0.0;
         var columns = 0;
         for (var k = 0; k < reference.Length; k++)
         {
-            double columnTotal = reference[k] + current[k];
-            if (columnTotal == 0)
+            if (reference[k] + current[k] > 0)
             {
-                continue;
+                columns++;
+                statistic += ChiSquareTestResult.HomogeneityTerm(reference[k], Profile.Total, current[k], Count);
             }
-
-            columns++;
-            var expectedReference = referenceTotal * columnTotal / total;
-            var expectedCurrent = currentTotal * columnTotal / total;
-            statistic += Square(reference[k] - expectedReference) / expectedReference
-                + Square(current[k] - expectedCurrent) / expectedCurrent;
         }
 
-        var degreesOfFreedom = columns - 1;
-        return degreesOfFreedom == 0
-            ? new ChiSquareTestResult(0.0, 0, 1.0)
-            : new ChiSquareTestResult(statistic, degreesOfFreedom, ChiSquare.Survival(statistic, degreesOfFreedom));
+        return ChiSquareTestResult.Of(statistic, columns);
     }
 
     /// <summary>All statistics with verdicts.</summary>
@@ -171,6 +182,4 @@ public sealed class CategoryCounts
     }
 
     private static double[] Shares(long[] counts, long total) => [.. counts.Select(count => (double)count / total)];
-
-    private static double Square(double x) => x * x;
 }
