@@ -37,8 +37,8 @@ public sealed class ExperimentDefinition
     /// When set, the always-valid sequential test is reported and verdicts are taken from it, so
     /// they stay valid although they are re-evaluated at every emission. A Canary (or a Shadow
     /// with a guardrail) without it gets the default one (N* = 5000): its verdicts are acted on at
-    /// every emission. An AbTest without
-    /// it uses the fixed-horizon test, valid only when read once, at the planned sample size.
+    /// every emission. An AbTest without it uses the fixed-horizon test, valid only when read once,
+    /// at the planned sample size.
     /// </summary>
     public SequentialDefinition? Sequential { get; set; }
 

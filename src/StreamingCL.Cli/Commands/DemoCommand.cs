@@ -83,11 +83,12 @@ internal static class DemoCommand
         var configuration = DemoConfiguration.Build(Cli.Configuration(parsed), duration, parsed.GetValue(SeedOption));
         var simulation = Settings.Simulation(configuration);
         var processors = Settings.Processors(configuration);
-        var catalog = Settings.Topics(configuration, Settings.Kafka(configuration));
+        var configuredKafka = Settings.Kafka(configuration);
+        var catalog = Settings.Topics(configuration, configuredKafka);
         var trainer = Settings.Trainer(configuration);
         trainer.Validate();
         // Its cluster is set once the embedded broker runs.
-        var trainerSettings = new TrainerWorkerSettings(trainer, Settings.Registry(configuration), Settings.TrainerWorker(configuration), Settings.Kafka(configuration), catalog, Embedded: true);
+        var trainerSettings = new TrainerWorkerSettings(trainer, Settings.Registry(configuration), Settings.TrainerWorker(configuration), configuredKafka, catalog, Embedded: true);
         trainerSettings.Validate();
         var coldStart = DemoConfiguration.ColdStartExamples(trainer, simulation);
         var output = parsed.InvocationConfiguration.Output;

@@ -2,8 +2,8 @@ namespace StreamingCL.Statistics.Drift;
 
 /// <summary>
 /// Streaming histogram of current values over a <see cref="ReferenceProfile"/>'s fixed bins, for
-/// PSI, Jensen-Shannon and the chi-square test against that profile. <see cref="Add"/> is a binary search and an
-/// increment: no allocation. Not thread-safe; use one instance per stream partition.
+/// PSI, Jensen-Shannon and the chi-square test against that profile. <see cref="Add"/> is a binary
+/// search and an increment: no allocation. Not thread-safe; use one instance per stream partition.
 /// </summary>
 public sealed class BinnedCounts
 {
